@@ -177,6 +177,16 @@ int gb_analyzer_finish(gb_analyzer *a, gb_result **out);
 const char *gb_analyzer_errmsg(const gb_analyzer *a);
 void gb_analyzer_free(gb_analyzer *a); /* NULL-safe */
 
+/* CPU time spent per stage so far (for `gaitbatch bench`), seconds. */
+typedef struct gb_stage_times {
+  double preprocess_s;   /* gravity, vertical projection, decimation */
+  double cadence_s;      /* STFT and spectral peak */
+  double contacts_s;     /* peak picking and per-step impact features */
+  double posture_s;      /* slow stream: posture */
+  double finish_s;       /* bouts, events, summary at finish */
+} gb_stage_times;
+void gb_analyzer_stage_times(const gb_analyzer *a, gb_stage_times *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -93,3 +93,53 @@ int gb_cli_mkdirs(const char *path)
   }
   return 0;
 }
+
+#include <time.h>
+
+#include "gaitbatch/config.h"
+
+void gb_cli_json_string(FILE *f, const char *s)
+{
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
+    switch (*p) {
+    case '"': fputs("\\\"", f); break;
+    case '\\': fputs("\\\\", f); break;
+    case '\n': fputs("\\n", f); break;
+    case '\r': fputs("\\r", f); break;
+    case '\t': fputs("\\t", f); break;
+    default:
+      if (*p < 0x20)
+        fprintf(f, "\\u%04x", *p);
+      else
+        fputc(*p, f);
+    }
+  }
+  fputc('"', f);
+}
+
+int gb_cli_load_config(gb_config *cfg, const char *path)
+{
+  gb_config_defaults(cfg);
+  if (!path) return 0;
+  char err[512];
+  if (gb_config_load_file(cfg, path, err, sizeof err) != 0) {
+    gb_cli_error("%s", err);
+    return -1;
+  }
+  return 0;
+}
+
+void gb_cli_created_iso(char out[32])
+{
+  time_t t = time(NULL);
+  const char *sde = getenv("SOURCE_DATE_EPOCH");
+  if (sde && *sde) {
+    char *end;
+    long long v = strtoll(sde, &end, 10);
+    if (!*end && v >= 0) t = (time_t)v;
+  }
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}

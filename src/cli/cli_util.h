@@ -23,3 +23,12 @@ int gb_cli_parse_int(const char *opt, const char *s, long lo, long hi, long *out
 int gb_cli_mkdirs(const char *path);
 
 #endif
+
+/* Writes s as a JSON string literal (quotes included) to f. */
+void gb_cli_json_string(FILE *f, const char *s);
+/* Loads the config: defaults, then FILE when given. Prints the error; 0 or -1. */
+struct gb_config;
+int gb_cli_load_config(struct gb_config *cfg, const char *path);
+/* Creation time for reports: SOURCE_DATE_EPOCH when set (reproducible builds
+ * convention), else now; UTC ISO 8601 into out[32]. */
+void gb_cli_created_iso(char out[32]);

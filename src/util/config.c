@@ -166,18 +166,43 @@ int gb_config_set(gb_config *cfg, const char *section, const char *key, const ch
                 section, key);
 }
 
+/* Debian's libinih calls the handler without a line number, so the reader below
+ * counts lines itself: the handler runs right after its line was read. */
 typedef struct ini_ctx {
   gb_config *cfg;
   const char *name;
   char *err;
   size_t errlen;
   int status;
+  int line;
+  FILE *f;            /* file source, or */
+  const char *text;   /* string source */
 } ini_ctx;
 
-static int on_ini(void *user, const char *section, const char *key, const char *value,
-                  int lineno)
+static char *read_line(char *str, int num, void *stream)
+{
+  ini_ctx *c = stream;
+  char *r;
+  if (c->f) {
+    r = fgets(str, num, c->f);
+  } else {
+    if (!*c->text || num < 2) return NULL;
+    int i = 0;
+    while (i < num - 1 && c->text[i] && c->text[i] != '\n') i++;
+    if (c->text[i] == '\n' && i < num - 1) i++;
+    memcpy(str, c->text, (size_t)i);
+    str[i] = '\0';
+    c->text += i;
+    r = str;
+  }
+  if (r) c->line++;
+  return r;
+}
+
+static int on_ini(void *user, const char *section, const char *key, const char *value)
 {
   ini_ctx *c = user;
+  int lineno = c->line;
   if (c->status != GB_OK) return 0;
   char msg[256];
   int st = gb_config_set(c->cfg, section, key, value, msg, sizeof msg);
@@ -217,8 +242,8 @@ int gb_config_load_file(gb_config *cfg, const char *path, char *err, size_t errl
 {
   FILE *f = fopen(path, "r");
   if (!f) return gb_err(err, errlen, GB_ENOENT, "%s: cannot open config file: %s", path, strerror(errno));
-  ini_ctx c = {cfg, path, err, errlen, GB_OK};
-  int rc = ini_parse_file(f, on_ini, &c);
+  ini_ctx c = {cfg, path, err, errlen, GB_OK, 0, f, NULL};
+  int rc = ini_parse_stream(read_line, &c, on_ini, &c);
   fclose(f);
   return finish_ini(&c, rc);
 }
@@ -226,8 +251,8 @@ int gb_config_load_file(gb_config *cfg, const char *path, char *err, size_t errl
 int gb_config_load_string(gb_config *cfg, const char *text, const char *name, char *err,
                           size_t errlen)
 {
-  ini_ctx c = {cfg, name ? name : "<string>", err, errlen, GB_OK};
-  int rc = ini_parse_string(text, on_ini, &c);
+  ini_ctx c = {cfg, name ? name : "<string>", err, errlen, GB_OK, 0, NULL, text};
+  int rc = ini_parse_stream(read_line, &c, on_ini, &c);
   return finish_ini(&c, rc);
 }
 
