@@ -6,6 +6,7 @@ pkgs=(build-essential cmake pkg-config libfftw3-dev libsndfile1-dev libhdf5-dev 
       libinih-dev libxxhash-dev libcmocka-dev python3 python3-h5py python3-pandas python3-numpy
       python3-scipy)
 [ "${1:-}" = "--fuzz" ] && pkgs+=(clang libclang-rt-14-dev)
+[ "${1:-}" = "--bench" ] && pkgs+=(python3-soundfile)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -26,6 +26,8 @@ typedef struct gb_run_request {
   double rate_hz;          /* CSV without a time column */
   char cols[256];          /* CSV column selection, "" = recognise common names */
   char time_col[64];       /* CSV time column, "" = recognise */
+  char invalid[256];       /* non-empty: this manifest row's metadata is invalid (the
+                              message names the line); the batch reports it and goes on */
 } gb_run_request;
 
 void gb_run_request_init(gb_run_request *r);

@@ -26,7 +26,7 @@ void gb_batch_opts_init(gb_batch_opts *o)
 
 typedef struct job {
   gb_run_request *req;
-  char report_path[GB_PATH_MAX];
+  char report_path[GB_PATH_MAX + GB_ID_MAX + 32];
   /* outcome */
   int status;           /* GB_OK or error */
   int reused;
@@ -87,6 +87,11 @@ static void run_job(pool *p, job *j)
   char config_hash[17];
   gb_hash_hex(gb_config_hash(o->cfg), config_hash);
   struct stat sb;
+  if (j->req->invalid[0]) {
+    j->status = gb_err(j->err, sizeof j->err, GB_EFORMAT, "%s: %s", j->req->meta.path,
+                       j->req->invalid);
+    return;
+  }
   int have_report = stat(j->report_path, &sb) == 0;
 
   if (o->summary_only) {
@@ -342,6 +347,8 @@ int gb_batch_run(const gb_batch_opts *o, gb_batch_stats *stats, char *err, size_
   if (!o || !o->dataset || !o->out || !o->cfg)
     return gb_err(err, errlen, GB_EINVAL, "batch: dataset, output folder and config are required");
   double t0 = now_s();
+  if (strlen(o->out) > GB_PATH_MAX - 256)
+    return gb_err(err, errlen, GB_EINVAL, "output folder path too long (%zu bytes)", strlen(o->out));
 
   char runs_dir[GB_PATH_MAX + 8];
   snprintf(runs_dir, sizeof runs_dir, "%s/runs", o->out);

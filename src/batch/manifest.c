@@ -191,11 +191,6 @@ int gb_manifest_parse(const char *text, size_t len, const char *name, const char
       st = gb_err(err, errlen, GB_EFORMAT, "%s:%zu: malformed row (unterminated quote or field too long)", name, rec_line);
       goto done;
     }
-    if (nf != nh) {
-      st = gb_err(err, errlen, GB_EFORMAT, "%s:%zu: expected %d fields as in the header, got %d", name,
-                  rec_line, nh, nf);
-      goto done;
-    }
     if (n == cap) {
       size_t nc = cap ? cap * 2 : 16;
       gb_run_request *p = realloc(rows, nc * sizeof *rows);
@@ -215,6 +210,16 @@ int gb_manifest_parse(const char *text, size_t len, const char *name, const char
     }
     r->meta.run_id[0] = '\0';
     r->meta.path[0] = '\0';
+    r->invalid[0] = '\0';
+    if (nf != nh) {
+      /* the row is unusable, but the others are not: report it as this row's error */
+      snprintf(r->invalid, sizeof r->invalid, "%s:%zu: expected %d fields as in the header, got %d",
+               name, rec_line, nh, nf);
+      const char *p = path_col < nf ? fields[path_col] : "";
+      if (!p[0] || join_path(r->meta.path, sizeof r->meta.path, base_dir, p) != 0)
+        snprintf(r->meta.path, sizeof r->meta.path, "%s:%zu", name, rec_line);
+      continue;
+    }
     for (int i = 0; i < nf; i++) {
       char *v = fields[i];
       trim(v);
@@ -234,19 +239,18 @@ int gb_manifest_parse(const char *text, size_t len, const char *name, const char
       case C_ATHLETE: gb_strlcpy(r->meta.athlete, v, sizeof r->meta.athlete); break;
       case C_START: gb_strlcpy(r->meta.start_iso, v, sizeof r->meta.start_iso); break;
       case C_LOCATION:
-        if (v[0] && gb_location_parse(v, &r->meta.location) != GB_OK) {
-          st = gb_err(err, errlen, GB_EFORMAT,
-                      "%s:%zu: column 'location': expected tibia|foot|sacrum|trunk|wrist|thigh, got '%s'",
-                      name, rec_line, v);
-          goto done;
-        }
+        if (v[0] && gb_location_parse(v, &r->meta.location) != GB_OK && !r->invalid[0])
+          snprintf(r->invalid, sizeof r->invalid,
+                   "%s:%zu: column 'location': expected tibia|foot|sacrum|trunk|wrist|thigh, got '%.40s'",
+                   name, rec_line, v);
         break;
       case C_UNITS:
         if (v[0]) {
           if (gb_units_parse(v, &r->meta.units) != GB_OK) {
-            st = gb_err(err, errlen, GB_EFORMAT, "%s:%zu: column 'units': expected g or m/s2, got '%s'",
-                        name, rec_line, v);
-            goto done;
+            if (!r->invalid[0])
+              snprintf(r->invalid, sizeof r->invalid,
+                       "%s:%zu: column 'units': expected g or m/s2, got '%.40s'", name, rec_line, v);
+            break;
           }
           r->units_set = 1;
         }
@@ -256,9 +260,11 @@ int gb_manifest_parse(const char *text, size_t len, const char *name, const char
         if (!v[0]) break;
         double d;
         if (gb_parse_double(v, strlen(v), &d) != 0 || !(d > 0 && d < 1e6)) {
-          st = gb_err(err, errlen, GB_EFORMAT, "%s:%zu: column '%s': expected a positive number, got '%s'",
-                      name, rec_line, col, v);
-          goto done;
+          if (!r->invalid[0])
+            snprintf(r->invalid, sizeof r->invalid,
+                     "%s:%zu: column '%s': expected a positive number, got '%.40s'", name, rec_line,
+                     col, v);
+          break;
         }
         if (kinds[i] == C_FULL_SCALE)
           r->meta.full_scale_g = d;

@@ -13,6 +13,8 @@
 #include "util/filehash.h"
 
 enum { BLOCK_FRAMES = 4096 };
+/* Shortest recording worth a report: a couple of steps at walking pace. */
+#define MIN_DURATION_S 1.0
 
 void gb_run_request_init(gb_run_request *r)
 {
@@ -52,6 +54,7 @@ static int run_analyzer(const gb_config *cfg, const gb_run_request *req, gb_sour
     gb_analyzer_free(an);
     return gb_err(err, errlen, GB_ENOMEM, "%s: out of memory", req->meta.path);
   }
+  double frames = 0;
   for (;;) {
     size_t got = 0;
     st = gb_source_read(src, buf, BLOCK_FRAMES, &got);
@@ -60,6 +63,7 @@ static int run_analyzer(const gb_config *cfg, const gb_run_request *req, gb_sour
       break;
     }
     if (got == 0) break;
+    frames += (double)got;
     st = gb_analyzer_push(an, buf, got);
     if (st != GB_OK) {
       gb_err(err, errlen, st, "%s: %s", req->meta.path, gb_analyzer_errmsg(an));
@@ -67,6 +71,10 @@ static int run_analyzer(const gb_config *cfg, const gb_run_request *req, gb_sour
     }
   }
   free(buf);
+  if (st == GB_OK && frames < MIN_DURATION_S * info->rate_hz)
+    st = gb_err(err, errlen, GB_ETOOSHORT,
+                "%s: recording is %.3f s long (%.0f frames at %g Hz); at least %g s is needed",
+                req->meta.path, frames / info->rate_hz, frames, info->rate_hz, MIN_DURATION_S);
   if (st == GB_OK) {
     st = gb_analyzer_finish(an, res);
     if (st != GB_OK) gb_err(err, errlen, st, "%s: %s", req->meta.path, gb_analyzer_errmsg(an));

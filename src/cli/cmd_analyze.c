@@ -83,7 +83,7 @@ int gb_cmd_analyze(int argc, char **argv)
   for (int i = 0; i < nfiles; i++) {
     reqs[i] = defaults;
     snprintf(reqs[i].meta.path, sizeof reqs[i].meta.path, "%s", argv[optind + i]);
-    if (run_id) snprintf(reqs[i].meta.run_id, sizeof reqs[i].meta.run_id, "%s", run_id);
+    if (run_id) snprintf(reqs[i].meta.run_id, sizeof reqs[i].meta.run_id, "%.120s", run_id);
   }
   /* without --run-id, the file stem names the run (athlete+start would collide for
    * several files given the same --athlete/--start) */
@@ -91,7 +91,7 @@ int gb_cmd_analyze(int argc, char **argv)
     for (int i = 0; i < nfiles; i++) {
       const char *b = strrchr(reqs[i].meta.path, '/');
       b = b ? b + 1 : reqs[i].meta.path;
-      snprintf(reqs[i].meta.run_id, sizeof reqs[i].meta.run_id, "%s", b);
+      snprintf(reqs[i].meta.run_id, sizeof reqs[i].meta.run_id, "%.120s", b);
       char *dot = strrchr(reqs[i].meta.run_id, '.');
       if (dot && dot != reqs[i].meta.run_id) *dot = '\0';
     }

@@ -52,13 +52,24 @@ static void errors_name_line(void **state)
   char err[512] = "";
   assert_int_equal(parse("athlete,start\nann,2026\n", &rows, &n, err), GB_EFORMAT);
   assert_non_null(strstr(err, "no 'path' column"));
-  assert_int_equal(parse("path,location\nx.wav,tibia\ny.wav,knee\n", &rows, &n, err), GB_EFORMAT);
-  assert_non_null(strstr(err, "m.csv:3"));
-  assert_non_null(strstr(err, "knee"));
-  assert_int_equal(parse("path,athlete\nx.wav\n", &rows, &n, err), GB_EFORMAT);
-  assert_non_null(strstr(err, "m.csv:2"));
-  assert_int_equal(parse("path,full_scale_g\nx.wav,abc\n", &rows, &n, err), GB_EFORMAT);
-  assert_non_null(strstr(err, "full_scale_g"));
+  /* a bad value invalidates its row only: the batch reports it and goes on */
+  assert_int_equal(parse("path,location\nx.wav,tibia\ny.wav,knee\n", &rows, &n, err), GB_OK);
+  assert_int_equal(n, 2);
+  assert_string_equal(rows[0].invalid, "");
+  assert_non_null(strstr(rows[1].invalid, "m.csv:3"));
+  assert_non_null(strstr(rows[1].invalid, "knee"));
+  gb_requests_free(rows, n);
+  assert_int_equal(parse("path,full_scale_g,units\nx.wav,abc,g\ny.wav,16,furlongs\n", &rows, &n, err), GB_OK);
+  assert_non_null(strstr(rows[0].invalid, "full_scale_g"));
+  assert_non_null(strstr(rows[1].invalid, "furlongs"));
+  gb_requests_free(rows, n);
+  /* a row with the wrong field count is that row's error */
+  assert_int_equal(parse("path,athlete\nx.wav\ny.wav,bo\n", &rows, &n, err), GB_OK);
+  assert_int_equal(n, 2);
+  assert_non_null(strstr(rows[0].invalid, "m.csv:2"));
+  assert_string_equal(rows[0].meta.path, "/data/x.wav");
+  assert_string_equal(rows[1].invalid, "");
+  gb_requests_free(rows, n);
   assert_int_equal(parse("path\n\"x.wav\n", &rows, &n, err), GB_EFORMAT);
   assert_int_equal(parse("", &rows, &n, err), GB_EFORMAT);
   assert_int_equal(parse("path\n", &rows, &n, err), GB_ETOOSHORT);
