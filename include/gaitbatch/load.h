@@ -62,8 +62,20 @@ int gb_load_compute(const gb_load_params *p, const gb_session *sessions, size_t 
 void gb_load_result_free(gb_load_result *r); /* NULL-safe */
 
 /* Days since 1970-01-01 and seconds since the epoch from an ISO 8601 date/time
- * ("2026-11-23", "2026-11-23T06:30:00Z", "...+01:00"). Returns GB_EINVAL if malformed. */
+ * ("2026-11-23", "2026-11-23T06:30:00Z", "...+01:00"). Returns GB_EINVAL if malformed.
+ * Accepted: "YYYY-MM-DD" (midnight UTC) and "YYYY-MM-DD(T| )HH:MM[:SS[.f…]]" followed
+ * by "Z", "+hh:mm", "-hh:mm" or nothing (= UTC). Year 0000–9999, every field range
+ * checked (no leap second, day within its month). Pure arithmetic: no locale, TZ or
+ * timegm(). */
 int gb_parse_iso8601(const char *s, double *epoch_s);
+
+/* Proleptic Gregorian calendar arithmetic (Hinnant's days_from_civil). */
+int64_t gb_days_from_civil(int32_t year, int32_t month, int32_t day);
+void gb_civil_from_days(int64_t days, int32_t *year, int32_t *month, int32_t *day);
+/* ISO 8601 week date of a day (days since 1970-01-01): week-numbering year and week 1..53. */
+void gb_iso_week(int64_t days, int32_t *iso_year, int32_t *iso_week);
+/* The Monday (days since 1970-01-01) of the ISO week holding `days`. */
+int64_t gb_iso_week_monday(int64_t days);
 
 #ifdef __cplusplus
 }
