@@ -194,12 +194,11 @@ static int cmp_athlete(const void *a, const void *b)
   return c ? c : strcmp(x->req->meta.run_id, y->req->meta.run_id);
 }
 
+/* A session's duration is the recording's: like the session distance of Frandsen et
+ * al. (2025) it includes stops, and it does not move with bout-detection errors. */
 static double session_duration(const gb_summary *s)
 {
-  double moving = 0;
-  if (isfinite(s->running_s)) moving += s->running_s;
-  if (isfinite(s->walking_s)) moving += s->walking_s;
-  return moving > 0 ? moving : (isfinite(s->duration_s) ? s->duration_s : 0);
+  return isfinite(s->duration_s) ? s->duration_s : 0;
 }
 
 /* Builds every table of summary.h5 from the jobs and writes it. */
