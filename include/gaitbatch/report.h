@@ -31,7 +31,10 @@ typedef struct gb_provenance {
   char warnings[512];      /* source warnings */
 } gb_provenance;
 
-/* Writes OUT/runs/<run_id>.h5 (or any path) atomically. */
+/* Writes OUT/runs/<run_id>.h5 (or any path) atomically. The file is built in memory
+ * (about its own size) and written at the end. GB_EIO for a folder that cannot be
+ * written or a full disk, GB_EHDF5 when HDF5 fails; either way the path named in err
+ * is untouched (the previous report, or nothing) and no temporary file is left. */
 int gb_report_write_run(const char *path, const gb_run_meta *meta, const gb_provenance *prov,
                         const gb_result *res, const gb_flag *flags, size_t n_flags,
                         char *err, size_t errlen);
@@ -79,6 +82,29 @@ int gb_report_write_summary(const char *path, const gb_summary_run *runs, size_t
                             const gb_athlete_load *athletes, size_t n_athletes,
                             const gb_error_row *errors, size_t n_errors, char *err,
                             size_t errlen);
+
+/* Same, with an explicit root attribute `created` (ISO 8601): equal inputs and equal
+ * created give byte-identical files. gb_report_write_summary uses the current UTC time. */
+int gb_report_write_summary_at(const char *path, const char *created_iso,
+                               const gb_summary_run *runs, size_t n_runs,
+                               const gb_flag_row *flags, size_t n_flags,
+                               const gb_athlete_load *athletes, size_t n_athletes,
+                               const gb_error_row *errors, size_t n_errors, char *err,
+                               size_t errlen);
+
+/* Readers of summary.h5 (GB_EFORMAT naming the path when the schema is not
+ * "gaitbatch.summary"). Arrays are malloc'd (NULL when empty): free() them. */
+int gb_report_read_summary_runs(const char *path, gb_summary_run **rows, size_t *n, char *err,
+                                size_t errlen);
+int gb_report_read_summary_flags(const char *path, gb_flag_row **rows, size_t *n, char *err,
+                                 size_t errlen);
+int gb_report_read_summary_errors(const char *path, gb_error_row **rows, size_t *n, char *err,
+                                  size_t errlen);
+/* One athlete's /athletes/<id>/daily and /weekly (found by the original id kept in the
+ * group's `athlete` attribute). GB_ENOENT when the athlete is not in the file. */
+int gb_report_read_summary_load(const char *path, const char *athlete, gb_daily_row **daily,
+                                size_t *n_daily, gb_weekly_row **weekly, size_t *n_weekly,
+                                char *err, size_t errlen);
 
 typedef enum gb_show_format { GB_SHOW_TEXT = 0, GB_SHOW_JSON, GB_SHOW_CSV } gb_show_format;
 /* Prints a run report or a summary file (detected from its schema attribute) to out:

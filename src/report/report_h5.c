@@ -1,0 +1,545 @@
+/* The HDF5 access layer of the library (see report_h5.h). */
+#include "report/report_h5.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "gaitbatch/status.h"
+#include "util/errbuf.h"
+
+int rp_fault_inject = 0;
+
+static pthread_mutex_t h5_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t h5_once = PTHREAD_ONCE_INIT;
+static _Thread_local int h5_quiet_thread;
+static unsigned tmp_counter; /* guarded by h5_mutex */
+
+static void h5_init(void)
+{
+  H5open();
+  H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+}
+
+void rp_lock(void)
+{
+  pthread_once(&h5_once, h5_init);
+  pthread_mutex_lock(&h5_mutex);
+  /* A thread-safe HDF5 keeps one error stack (and its auto-print setting) per
+   * thread: silence it in every thread that enters. */
+  if (!h5_quiet_thread) {
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    h5_quiet_thread = 1;
+  }
+}
+
+void rp_unlock(void) { pthread_mutex_unlock(&h5_mutex); }
+
+typedef struct walk_ctx {
+  char *buf;
+  size_t len;
+} walk_ctx;
+
+static herr_t walk_cb(unsigned n, const H5E_error2_t *e, void *data)
+{
+  walk_ctx *w = data;
+  if (n >= 3) return 0; /* the innermost frames say what actually went wrong */
+  gb_errcat(w->buf, w->len, "HDF5 %s(): %s", e->func_name ? e->func_name : "?",
+            e->desc ? e->desc : "");
+  return 0;
+}
+
+int rp_h5err(char *err, size_t errlen, int status, const char *path, const char *what)
+{
+  gb_err(err, errlen, status, "%s: %s", path ? path : "(report)", what);
+  walk_ctx w = {err, errlen};
+  H5Ewalk2(H5E_DEFAULT, H5E_WALK_UPWARD, walk_cb, &w);
+  H5Eclear2(H5E_DEFAULT);
+  return status;
+}
+
+/* ---- atomic output ------------------------------------------------------------- */
+
+static void split_path(const char *path, char *dir, size_t dirlen, const char **base)
+{
+  const char *slash = strrchr(path, '/');
+  if (!slash) {
+    gb_strlcpy(dir, ".", dirlen);
+    *base = path;
+  } else if (slash == path) {
+    gb_strlcpy(dir, "/", dirlen);
+    *base = slash + 1;
+  } else {
+    size_t n = (size_t)(slash - path);
+    if (n >= dirlen) n = dirlen - 1;
+    memcpy(dir, path, n);
+    dir[n] = '\0';
+    *base = slash + 1;
+  }
+}
+
+int rp_out_open(rp_out *o, const char *path, char *err, size_t errlen)
+{
+  memset(o, 0, sizeof *o);
+  o->file = H5I_INVALID_HID;
+  o->fd = -1;
+  if (!path || !*path) return gb_err(err, errlen, GB_EINVAL, "report path is empty");
+  if (strlen(path) >= sizeof o->final_path - 64)
+    return gb_err(err, errlen, GB_EINVAL, "%s: report path too long", path);
+  char dir[4096];
+  const char *base;
+  split_path(path, dir, sizeof dir, &base);
+  if (!*base) return gb_err(err, errlen, GB_EINVAL, "%s: report path names a folder", path);
+  gb_strlcpy(o->final_path, path, sizeof o->final_path);
+  int w = snprintf(o->tmp_path, sizeof o->tmp_path, "%s/.%s.tmp.%ld.%u", dir, base,
+                   (long)getpid(), tmp_counter++);
+  if (w < 0 || (size_t)w >= sizeof o->tmp_path)
+    return gb_err(err, errlen, GB_EINVAL, "%s: report path too long", path);
+
+  /* Create the temporary file first: a read-only or missing folder fails here,
+   * before any work, with errno's words. */
+  o->fd = open(o->tmp_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (o->fd < 0) {
+    int e = errno;
+    o->tmp_path[0] = '\0';
+    return gb_err(err, errlen, GB_EIO, "%s: cannot create a temporary file in %s: %s", path, dir,
+                  strerror(e));
+  }
+
+  hid_t fcpl = H5Pcreate(H5P_FILE_CREATE);
+  hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+  int ok = fcpl >= 0 && fapl >= 0 && H5Pset_obj_track_times(fcpl, 0) >= 0 &&
+           /* HDF5 1.8 format: MATLAB before R2021b and h5py on old systems read it */
+           H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
+           H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0 &&
+           /* in memory, grown by 1 MiB, never written by HDF5 itself */
+           H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) >= 0;
+  if (ok) o->file = H5Fcreate(o->tmp_path, H5F_ACC_TRUNC, fcpl, fapl);
+  if (fcpl >= 0) H5Pclose(fcpl);
+  if (fapl >= 0) H5Pclose(fapl);
+  if (!ok || o->file < 0) {
+    int rc = rp_h5err(err, errlen, GB_EHDF5, path, "cannot create the HDF5 file");
+    o->file = H5I_INVALID_HID;
+    rp_out_abort(o);
+    return rc;
+  }
+  return GB_OK;
+}
+
+void rp_out_abort(rp_out *o)
+{
+  if (o->file >= 0) {
+    H5Fclose(o->file); /* in memory; close degree STRONG closes all objects */
+    H5Eclear2(H5E_DEFAULT);
+  }
+  o->file = H5I_INVALID_HID;
+  free(o->img);
+  o->img = NULL;
+  if (o->fd >= 0) close(o->fd);
+  o->fd = -1;
+  if (o->tmp_path[0]) unlink(o->tmp_path);
+  o->tmp_path[0] = '\0';
+}
+
+static int write_all(int fd, const unsigned char *p, size_t n)
+{
+  while (n) {
+    ssize_t w = write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      return -1;
+    }
+    p += w;
+    n -= (size_t)w;
+  }
+  return 0;
+}
+
+int rp_out_seal(rp_out *o, char *err, size_t errlen)
+{
+  /* The complete file image (HDF5 flushes its metadata into it first). */
+  if (H5Fflush(o->file, H5F_SCOPE_GLOBAL) < 0) {
+    int rc = rp_h5err(err, errlen, GB_EHDF5, o->final_path, "flushing the HDF5 file");
+    rp_out_abort(o);
+    return rc;
+  }
+  ssize_t size = H5Fget_file_image(o->file, NULL, 0);
+  o->img = size > 0 ? malloc((size_t)size) : NULL;
+  if (!o->img || H5Fget_file_image(o->file, o->img, (size_t)size) != size) {
+    int rc = size > 0 && !o->img
+                 ? gb_err(err, errlen, GB_ENOMEM, "%s: out of memory for a %zd-byte file image",
+                          o->final_path, size)
+                 : rp_h5err(err, errlen, GB_EHDF5, o->final_path, "getting the HDF5 file image");
+    rp_out_abort(o);
+    return rc;
+  }
+  o->img_size = (size_t)size;
+  herr_t hr = H5Fclose(o->file);
+  o->file = H5I_INVALID_HID;
+  if (hr < 0) {
+    int rc = rp_h5err(err, errlen, GB_EHDF5, o->final_path, "closing the HDF5 file");
+    rp_out_abort(o);
+    return rc;
+  }
+  return GB_OK;
+}
+
+int rp_out_finish(rp_out *o, char *err, size_t errlen)
+{
+  int wr = write_all(o->fd, o->img, o->img_size);
+  int e = errno;
+  free(o->img);
+  o->img = NULL;
+  if (wr != 0 || fsync(o->fd) != 0) {
+    if (wr == 0) e = errno;
+    rp_out_abort(o);
+    return gb_err(err, errlen, GB_EIO, "%s: writing the report failed: %s", o->final_path,
+                  strerror(e));
+  }
+  int cr = close(o->fd);
+  e = errno;
+  o->fd = -1;
+  if (cr != 0) {
+    rp_out_abort(o);
+    return gb_err(err, errlen, GB_EIO, "%s: writing the report failed: %s", o->final_path,
+                  strerror(e));
+  }
+  if (rename(o->tmp_path, o->final_path) != 0) {
+    e = errno;
+    rp_out_abort(o);
+    return gb_err(err, errlen, GB_EIO, "%s: cannot rename the temporary file into place: %s",
+                  o->final_path, strerror(e));
+  }
+  o->tmp_path[0] = '\0';
+  /* rename is atomic but only durable once the folder is synced. */
+  char dir[4096];
+  const char *base;
+  split_path(o->final_path, dir, sizeof dir, &base);
+  int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd < 0)
+    return gb_err(err, errlen, GB_EIO, "%s: cannot open folder %s to sync it: %s",
+                  o->final_path, dir, strerror(errno));
+  int src = fsync(dfd);
+  e = errno;
+  close(dfd);
+  /* Some file systems cannot fsync a folder (EINVAL): the rename is done anyway. */
+  if (src != 0 && e != EINVAL)
+    return gb_err(err, errlen, GB_EIO, "%s: cannot sync folder %s: %s", o->final_path, dir,
+                  strerror(e));
+  return GB_OK;
+}
+
+/* ---- writing helpers ------------------------------------------------------------ */
+
+hid_t rp_group_create(hid_t loc, const char *name)
+{
+  hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+  if (gcpl < 0) return H5I_INVALID_HID;
+  hid_t g = H5I_INVALID_HID;
+  if (H5Pset_obj_track_times(gcpl, 0) >= 0)
+    g = H5Gcreate2(loc, name, H5P_DEFAULT, gcpl, H5P_DEFAULT);
+  H5Pclose(gcpl);
+  return g;
+}
+
+static hid_t vlen_utf8(void)
+{
+  hid_t t = H5Tcopy(H5T_C_S1);
+  if (t < 0) return t;
+  if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+    H5Tclose(t);
+    return H5I_INVALID_HID;
+  }
+  return t;
+}
+
+static int attr_write(hid_t obj, const char *name, hid_t type, hid_t space, const void *buf)
+{
+  if (type < 0 || space < 0) return -1;
+  hid_t a = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  if (a < 0) return -1;
+  herr_t hr = H5Awrite(a, type, buf);
+  H5Aclose(a);
+  return hr < 0 ? -1 : 0;
+}
+
+int rp_attr_str(hid_t obj, const char *name, const char *value)
+{
+  hid_t t = vlen_utf8();
+  hid_t s = H5Screate(H5S_SCALAR);
+  const char *v = value ? value : "";
+  int rc = attr_write(obj, name, t, s, &v);
+  if (t >= 0) H5Tclose(t);
+  if (s >= 0) H5Sclose(s);
+  return rc;
+}
+
+int rp_attr_strs(hid_t obj, const char *name, const char *const *values, size_t n)
+{
+  hid_t t = vlen_utf8();
+  hsize_t dims[1] = {n};
+  hid_t s = H5Screate_simple(1, dims, NULL);
+  int rc = attr_write(obj, name, t, s, values);
+  if (t >= 0) H5Tclose(t);
+  if (s >= 0) H5Sclose(s);
+  return rc;
+}
+
+int rp_attr_f64(hid_t obj, const char *name, double v)
+{
+  hid_t s = H5Screate(H5S_SCALAR);
+  hid_t a = s >= 0 ? H5Acreate2(obj, name, H5T_IEEE_F64LE, s, H5P_DEFAULT, H5P_DEFAULT) : -1;
+  int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, &v) >= 0 ? 0 : -1;
+  if (a >= 0) H5Aclose(a);
+  if (s >= 0) H5Sclose(s);
+  return rc;
+}
+
+int rp_attr_i32(hid_t obj, const char *name, int32_t v)
+{
+  hid_t s = H5Screate(H5S_SCALAR);
+  hid_t a = s >= 0 ? H5Acreate2(obj, name, H5T_STD_I32LE, s, H5P_DEFAULT, H5P_DEFAULT) : -1;
+  int rc = a >= 0 && H5Awrite(a, H5T_NATIVE_INT32, &v) >= 0 ? 0 : -1;
+  if (a >= 0) H5Aclose(a);
+  if (s >= 0) H5Sclose(s);
+  return rc;
+}
+
+static hid_t str_type(size_t width)
+{
+  hid_t t = H5Tcopy(H5T_C_S1);
+  if (t < 0) return t;
+  if (H5Tset_size(t, width) < 0 || H5Tset_strpad(t, H5T_STR_NULLPAD) < 0 ||
+      H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
+    H5Tclose(t);
+    return H5I_INVALID_HID;
+  }
+  return t;
+}
+
+static size_t field_file_size(const rp_field *f)
+{
+  switch (f->kind) {
+  case RP_F64: case RP_I64: return 8;
+  case RP_F32: case RP_I32: return 4;
+  case RP_I8: return 1;
+  case RP_STR: return f->width;
+  }
+  return 0;
+}
+
+/* Memory type (native, struct offsets) or file type (little-endian, packed). */
+static hid_t compound_type(const rp_table *t, int file)
+{
+  size_t size = t->row_size;
+  if (file) {
+    size = 0;
+    for (size_t i = 0; i < t->n_fields; i++) size += field_file_size(&t->fields[i]);
+  }
+  hid_t ct = H5Tcreate(H5T_COMPOUND, size);
+  if (ct < 0) return ct;
+  size_t off = 0;
+  for (size_t i = 0; i < t->n_fields; i++) {
+    const rp_field *f = &t->fields[i];
+    hid_t ft = H5I_INVALID_HID;
+    int own = 0;
+    switch (f->kind) {
+    case RP_F64: ft = file ? H5T_IEEE_F64LE : H5T_NATIVE_DOUBLE; break;
+    case RP_F32: ft = file ? H5T_IEEE_F32LE : H5T_NATIVE_FLOAT; break;
+    case RP_I64: ft = file ? H5T_STD_I64LE : H5T_NATIVE_INT64; break;
+    case RP_I32: ft = file ? H5T_STD_I32LE : H5T_NATIVE_INT32; break;
+    case RP_I8: ft = file ? H5T_STD_I8LE : H5T_NATIVE_INT8; break;
+    case RP_STR: ft = str_type(f->width); own = 1; break;
+    }
+    herr_t hr = ft >= 0 ? H5Tinsert(ct, f->name, file ? off : f->offset, ft) : -1;
+    if (own && ft >= 0) H5Tclose(ft);
+    if (hr < 0) {
+      H5Tclose(ct);
+      return H5I_INVALID_HID;
+    }
+    off += field_file_size(f);
+  }
+  return ct;
+}
+
+int rp_table_write(hid_t loc, const rp_table *t, const void *rows, size_t n, hid_t *dset_out)
+{
+  if (rp_fault_inject > 0 && --rp_fault_inject == 0) return -1; /* tests only */
+  if (t->n_fields > 64) return -1; /* the attribute arrays below hold 64 names */
+  hid_t mt = compound_type(t, 0), ft = compound_type(t, 1);
+  hsize_t dims[1] = {n};
+  hid_t sp = H5Screate_simple(1, dims, NULL);
+  hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+  hid_t d = H5I_INVALID_HID;
+  int rc = -1;
+  if (mt < 0 || ft < 0 || sp < 0 || dcpl < 0) goto done;
+  if (H5Pset_obj_track_times(dcpl, 0) < 0) goto done;
+  if (n > RP_CHUNK_THRESHOLD) {
+    /* chunks of ~256 KiB: inside h5py's suggested 10 KiB–1 MiB range */
+    size_t rsz = H5Tget_size(ft);
+    hsize_t c = (hsize_t)(262144 / (rsz ? rsz : 1));
+    if (c < 1) c = 1;
+    if (c > n) c = n;
+    if (H5Pset_chunk(dcpl, 1, &c) < 0 || H5Pset_shuffle(dcpl) < 0 ||
+        H5Pset_deflate(dcpl, 4) < 0)
+      goto done;
+  }
+  d = H5Dcreate2(loc, t->name, ft, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+  if (d < 0) goto done;
+  if (n && H5Dwrite(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) < 0) goto done;
+  {
+    const char *names[64], *units[64];
+    size_t nf = t->n_fields;
+    for (size_t i = 0; i < nf; i++) {
+      names[i] = t->fields[i].name;
+      units[i] = t->fields[i].units;
+    }
+    if (rp_attr_strs(d, "columns", names, nf) < 0 || rp_attr_strs(d, "units", units, nf) < 0)
+      goto done;
+  }
+  rc = 0;
+done:
+  if (rc == 0 && dset_out)
+    *dset_out = d;
+  else if (d >= 0)
+    H5Dclose(d);
+  if (dcpl >= 0) H5Pclose(dcpl);
+  if (sp >= 0) H5Sclose(sp);
+  if (mt >= 0) H5Tclose(mt);
+  if (ft >= 0) H5Tclose(ft);
+  return rc;
+}
+
+/* ---- reading helpers ------------------------------------------------------------ */
+
+int rp_attr_read_str(hid_t obj, const char *name, char *buf, size_t len)
+{
+  if (len) buf[0] = '\0';
+  htri_t ex = H5Aexists(obj, name);
+  if (ex < 0) return -1;
+  if (ex == 0) return 1;
+  hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  hid_t ft = a >= 0 ? H5Aget_type(a) : -1;
+  hid_t sp = a >= 0 ? H5Aget_space(a) : -1;
+  hid_t mt = ft >= 0 ? H5Tcopy(ft) : -1;
+  int rc = -1;
+  if (mt < 0 || sp < 0 || H5Tget_class(ft) != H5T_STRING || H5Sget_simple_extent_npoints(sp) != 1)
+    goto done;
+  if (H5Tis_variable_str(ft) > 0) {
+    char *p = NULL;
+    if (H5Aread(a, mt, &p) < 0) goto done;
+    gb_strlcpy(buf, p ? p : "", len);
+    H5free_memory(p);
+  } else {
+    size_t sz = H5Tget_size(ft);
+    char *tmp = calloc(1, sz + 1);
+    if (!tmp) goto done;
+    if (H5Aread(a, mt, tmp) < 0) {
+      free(tmp);
+      goto done;
+    }
+    gb_strlcpy(buf, tmp, len);
+    free(tmp);
+  }
+  rc = 0;
+done:
+  if (mt >= 0) H5Tclose(mt);
+  if (ft >= 0) H5Tclose(ft);
+  if (sp >= 0) H5Sclose(sp);
+  if (a >= 0) H5Aclose(a);
+  return rc;
+}
+
+static int attr_read_num(hid_t obj, const char *name, hid_t mt, void *v)
+{
+  htri_t ex = H5Aexists(obj, name);
+  if (ex < 0) return -1;
+  if (ex == 0) return 1;
+  hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+  if (a < 0) return -1;
+  herr_t hr = H5Aread(a, mt, v);
+  H5Aclose(a);
+  return hr < 0 ? -1 : 0;
+}
+
+int rp_attr_read_f64(hid_t obj, const char *name, double *v)
+{
+  return attr_read_num(obj, name, H5T_NATIVE_DOUBLE, v);
+}
+
+int rp_attr_read_i32(hid_t obj, const char *name, int32_t *v)
+{
+  return attr_read_num(obj, name, H5T_NATIVE_INT32, v);
+}
+
+int rp_table_read(hid_t loc, const char *name, const rp_table *t, void **rows, size_t *n)
+{
+  *rows = NULL;
+  *n = 0;
+  htri_t ex = H5Lexists(loc, name, H5P_DEFAULT);
+  if (ex < 0) return -1;
+  if (ex == 0) return 1;
+  hid_t d = H5Dopen2(loc, name, H5P_DEFAULT);
+  if (d < 0) return -1;
+  hid_t sp = H5Dget_space(d);
+  hid_t mt = compound_type(t, 0);
+  int rc = -1;
+  if (sp < 0 || mt < 0) goto done;
+  hssize_t np = H5Sget_simple_extent_npoints(sp);
+  if (np < 0) goto done;
+  if (np > 0) {
+    void *buf = calloc((size_t)np, t->row_size);
+    if (!buf) {
+      rc = GB_ENOMEM;
+      goto done;
+    }
+    if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+      free(buf);
+      goto done;
+    }
+    *rows = buf;
+    *n = (size_t)np;
+  }
+  rc = 0;
+done:
+  if (mt >= 0) H5Tclose(mt);
+  if (sp >= 0) H5Sclose(sp);
+  H5Dclose(d);
+  return rc;
+}
+
+int rp_open_report(const char *path, const char *want, hid_t *file, char *got, size_t gotlen,
+                   char *err, size_t errlen)
+{
+  *file = H5I_INVALID_HID;
+  struct stat st;
+  if (!path || stat(path, &st) != 0)
+    return gb_err(err, errlen, GB_ENOENT, "%s: cannot open report: %s", path ? path : "(null)",
+                  strerror(errno));
+  hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (f < 0)
+    return rp_h5err(err, errlen, GB_EFORMAT, path, "not a readable HDF5 file");
+  char schema[64];
+  int rc = rp_attr_read_str(f, "schema", schema, sizeof schema);
+  if (rc != 0) {
+    H5Fclose(f);
+    H5Eclear2(H5E_DEFAULT);
+    return gb_err(err, errlen, GB_EFORMAT,
+                  "%s: no readable root attribute 'schema': not a gaitbatch report", path);
+  }
+  int match = want ? strcmp(schema, want) == 0
+                   : strcmp(schema, "gaitbatch.run") == 0 || strcmp(schema, "gaitbatch.summary") == 0;
+  if (!match) {
+    H5Fclose(f);
+    return gb_err(err, errlen, GB_EFORMAT, "%s: schema is '%s', expected '%s'", path, schema,
+                  want ? want : "gaitbatch.run or gaitbatch.summary");
+  }
+  if (got) gb_strlcpy(got, schema, gotlen);
+  *file = f;
+  return GB_OK;
+}

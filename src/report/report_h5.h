@@ -1,0 +1,83 @@
+/* Internal: the one place the library talks to HDF5. A process-wide mutex serializes
+ * every multi-call sequence; helpers write and read attributes and compound tables
+ * described by report_schema.h, and implement the atomic temp → fsync → rename →
+ * fsync-folder protocol. On failure they put "<path>: <what>: <HDF5 stack>" into the
+ * caller's error buffer. */
+#ifndef GB_REPORT_H5_H
+#define GB_REPORT_H5_H
+
+#include <hdf5.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report/report_schema.h"
+
+/* Takes the HDF5 lock (and turns HDF5's error printing off for this thread). */
+void rp_lock(void);
+void rp_unlock(void);
+
+/* Formats "<path>: <what>" plus the current HDF5 error stack into err; returns status. */
+int rp_h5err(char *err, size_t errlen, int status, const char *path, const char *what);
+
+/* ---- writing ------------------------------------------------------------------- */
+
+/* An output file being written. HDF5 builds the whole file in memory (core driver,
+ * no backing store); at commit the image is written with write(2) to the temporary
+ * file, synced and renamed. HDF5 therefore never does disk I/O of its own: a full
+ * disk or an I/O error is an errno of ours, reported cleanly, and never leaves HDF5
+ * with a half-closed file. */
+typedef struct rp_out {
+  char final_path[4096];
+  char tmp_path[4096];
+  hid_t file;
+  int fd;              /* the temporary file, created (O_EXCL) at open */
+  unsigned char *img;  /* the sealed file image */
+  size_t img_size;
+} rp_out;
+
+/* Creates the temporary file next to path and the in-memory HDF5 file (under the lock). */
+int rp_out_open(rp_out *o, const char *path, char *err, size_t errlen);
+/* Takes the complete file image and closes the HDF5 file (under the lock). */
+int rp_out_seal(rp_out *o, char *err, size_t errlen);
+/* Writes the image, fsyncs, renames into place and fsyncs the folder. No HDF5 call:
+ * runs outside the lock so that workers' disk I/O overlaps. Removes the temporary
+ * file on failure. */
+int rp_out_finish(rp_out *o, char *err, size_t errlen);
+/* Discards everything and removes the temporary file (after a failure; under the
+ * lock when the HDF5 file is still open). */
+void rp_out_abort(rp_out *o);
+
+/* Group with object time tracking off. Returns a group id or negative. */
+hid_t rp_group_create(hid_t loc, const char *name);
+
+int rp_attr_str(hid_t obj, const char *name, const char *value);
+int rp_attr_strs(hid_t obj, const char *name, const char *const *values, size_t n);
+int rp_attr_f64(hid_t obj, const char *name, double v);
+int rp_attr_i32(hid_t obj, const char *name, int32_t v);
+
+/* Writes a 1-D compound table with `columns` and `units` attributes. rows: n rows of
+ * t->row_size bytes. Chunked + shuffle + deflate(4) above RP_CHUNK_THRESHOLD rows. The
+ * dataset stays open in *dset_out when non-NULL (for extra attributes). */
+#define RP_CHUNK_THRESHOLD 4096
+/* Tests only: when > 0, the n-th following rp_table_write fails (fault injection). */
+extern int rp_fault_inject;
+int rp_table_write(hid_t loc, const rp_table *t, const void *rows, size_t n, hid_t *dset_out);
+
+/* ---- reading ------------------------------------------------------------------- */
+
+/* Reads a string attribute (variable or fixed length) into buf. 1 when absent, 0 ok,
+ * negative on error. */
+int rp_attr_read_str(hid_t obj, const char *name, char *buf, size_t len);
+int rp_attr_read_f64(hid_t obj, const char *name, double *v);   /* 1 when absent */
+int rp_attr_read_i32(hid_t obj, const char *name, int32_t *v);  /* 1 when absent */
+
+/* Reads table `name` under loc into a malloc'd array of rows (NULL when 0 rows).
+ * Returns 0, 1 when the dataset is absent, negative on HDF5 error / GB_ENOMEM. */
+int rp_table_read(hid_t loc, const char *name, const rp_table *t, void **rows, size_t *n);
+
+/* Opens path read-only and checks its root "schema" attribute against want (NULL:
+ * accept "gaitbatch.run" and "gaitbatch.summary"; the found one is copied to got). */
+int rp_open_report(const char *path, const char *want, hid_t *file, char *got, size_t gotlen,
+                   char *err, size_t errlen);
+
+#endif
