@@ -325,8 +325,11 @@ static int write_summary(const gb_batch_opts *o, job *jobs, size_t n, char *err,
   free(sess);
   char path[GB_PATH_MAX + 32];
   snprintf(path, sizeof path, "%s/summary.h5", o->out);
-  st = gb_report_write_summary(path, runs, n, flags, n_flags, ath, n_ath, errors, n_errors, err,
-                               errlen);
+  st = o->created_iso
+           ? gb_report_write_summary_at(path, o->created_iso, runs, n, flags, n_flags, ath, n_ath,
+                                        errors, n_errors, err, errlen)
+           : gb_report_write_summary(path, runs, n, flags, n_flags, ath, n_ath, errors, n_errors,
+                                     err, errlen);
 done:
   for (size_t i = 0; i < n_ath; i++) gb_load_result_free(loads[i]);
   free(loads);

@@ -22,7 +22,8 @@ static void usage(FILE *f)
           "Options:\n"
           "  -o, --output OUT          output folder (created; locked while the batch runs)\n"
           "  -j, --jobs N              worker threads (default: number of cores)\n"
-          "  -c, --config FILE         INI configuration (see 'gaitbatch config --dump')\n"
+          "  -c, --config FILE         INI configuration (default: DATASET/gaitbatch.ini if present,\n"
+          "                            else the built-in defaults; see 'gaitbatch config --dump')\n"
           "  --force                   re-analyse everything\n"
           "  --summary-only            analyse nothing; rebuild summary.h5 from the reports\n"
           "  --shard K/N               analyse only jobs K, K+N, ... (0-based; no summary)\n"
@@ -145,6 +146,13 @@ int gb_cmd_batch(int argc, char **argv)
   else if (strcmp(progress, "never") != 0) {
     gb_cli_error("--progress: expected auto, always or never, got '%s'", progress);
     return GB_EXIT_USAGE;
+  }
+  /* -c FILE, else the dataset's own DATASET/gaitbatch.ini, else the defaults */
+  char dataset_ini[4200];
+  snprintf(dataset_ini, sizeof dataset_ini, "%s/gaitbatch.ini", o.dataset);
+  if (!config && access(dataset_ini, R_OK) == 0) {
+    config = dataset_ini;
+    gb_cli_info("using the dataset's configuration %s", dataset_ini);
   }
   gb_config cfg;
   if (gb_cli_load_config(&cfg, config) != 0) return GB_EXIT_USAGE;

@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gaitbatch/config.h"
 #include "gaitbatch/status.h"
 #include "synth/synth_internal.h"
 #include "util/errbuf.h"
@@ -192,6 +193,26 @@ static void load_flags(FILE *f, const char *athlete, const session *s, int n, in
   free(week);
 }
 
+/* Sessions are shortened by minutes_scale; the one absolute load threshold (the
+ * no-base session length) is shortened with them in DIR/gaitbatch.ini, which
+ * `gaitbatch batch DIR` applies as the dataset's own configuration. */
+static int write_dataset_config(const gb_synth_cohort *c, const char *dir, char *err, size_t errlen)
+{
+  char p[GB_PATH_MAX];
+  snprintf(p, sizeof p, "%s/gaitbatch.ini", dir);
+  FILE *f = fopen(p, "w");
+  if (!f) return gb_err(err, errlen, GB_EIO, "%s: cannot create", p);
+  gb_config cfg;
+  gb_config_defaults(&cfg);
+  cfg.load.no_base_min_s = GB_SYNTH_NO_BASE_S * c->minutes_scale;
+  fprintf(f, "# Written by gaitbatch synth: session minutes are scaled by %g, so the no-base\n"
+             "# session length is too (%g s = %g s x %g).\n",
+          c->minutes_scale, cfg.load.no_base_min_s, GB_SYNTH_NO_BASE_S, c->minutes_scale);
+  int st = gb_config_write(&cfg, f);
+  if (fclose(f) != 0 || st != GB_OK) return gb_err(err, errlen, GB_EIO, "%s: write failed", p);
+  return GB_OK;
+}
+
 int gb_synth_cohort_write(const gb_synth_cohort *c, const char *dir, int64_t *n_runs, char *err,
                           size_t errlen)
 {
@@ -264,6 +285,7 @@ int gb_synth_cohort_write(const gb_synth_cohort *c, const char *dir, int64_t *n_
   free(cal);
   if (fclose(man) != 0 && st == GB_OK) st = gb_err(err, errlen, GB_EIO, "%s/manifest.csv: write failed", dir);
   if (fclose(lf) != 0 && st == GB_OK) st = gb_err(err, errlen, GB_EIO, "%s/truth/load_flags.csv: write failed", dir);
+  if (st == GB_OK) st = write_dataset_config(c, dir, err, errlen);
   if (n_runs) *n_runs = runs;
   return st;
 }
