@@ -70,7 +70,7 @@ static int read_manifest(const char *dir, row *r)
     int y, m, d;
     assert_int_equal(sscanf(x->start, "%d-%d-%dT", &y, &m, &d), 3);
     x->day = days_from_civil(y, m, d);
-    snprintf(p, sizeof p, "%s/%s", dir, x->path);
+    snprintf(p, sizeof p, "%.300s/%.127s", dir, x->path);
     SF_INFO info = {0};
     SNDFILE *sf = sf_open(p, SFM_READ, &info);
     assert_non_null(sf);

@@ -1,0 +1,335 @@
+/* The streaming analyzer (analyzer.h): glue between preprocess, cadence, bouts
+ * (this module's stages) and contacts, posture, events, summary (gait_internal.h). */
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gait/bouts.h"
+#include "gait/cadence.h"
+#include "gait/gait_internal.h"
+#include "gait/preprocess.h"
+#include "gaitbatch/status.h"
+#include "util/errbuf.h"
+
+/* Frames preprocessed per inner step: bounds the scratch buffers (~45 KB). */
+#define GB_CHUNK 1024
+
+struct gb_analyzer {
+  gb_analysis_params p;
+  gb_analyzer_input in;
+  char err[512];
+  int failed, finished;
+  gb_preproc pre;
+  gb_cadence *cad;
+  gb_bouts *bouts;
+  gb_contacts *contacts;
+  gb_posture *posture;
+  gb_cadence_table rows;
+  uint64_t n_frames;
+  double hint_spm;
+  gb_stage_times times;
+  float vert[GB_CHUNK], mag[GB_CHUNK], dec[GB_CHUNK + 1];
+  gb_slow_row slow[GB_CHUNK + 1];
+};
+
+/* Thread CPU time, s: stage costs for `gaitbatch bench` (never affects results). */
+static double cpu_s(void)
+{
+  struct timespec ts;
+  if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0) return 0;
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static int fail(gb_analyzer *a, int status, const char *what)
+{
+  a->failed = 1;
+  if (!a->err[0]) gb_err(a->err, sizeof a->err, status, "%s", what);
+  return status;
+}
+
+static int check_params(gb_analyzer *a, const gb_analysis_params *p)
+{
+  if (!(p->window_s > 0) || !(p->hop_s > 0))
+    return gb_err(a->err, sizeof a->err, GB_EINVAL,
+                  "analysis window_s %g / hop_s %g: expected both > 0", p->window_s, p->hop_s);
+  if (!(p->cadence_min_spm > 0) || !(p->cadence_max_spm > p->cadence_min_spm))
+    return gb_err(a->err, sizeof a->err, GB_EINVAL,
+                  "cadence band %g..%g spm: expected 0 < min < max", p->cadence_min_spm,
+                  p->cadence_max_spm);
+  if (!(p->gravity_cutoff_hz > 0))
+    return gb_err(a->err, sizeof a->err, GB_EINVAL, "gravity_cutoff_hz %g: expected > 0",
+                  p->gravity_cutoff_hz);
+  return 0;
+}
+
+int gb_analyzer_create(const gb_analysis_params *params, const gb_analyzer_input *in,
+                       gb_analyzer **out)
+{
+  *out = NULL;
+  gb_analyzer *a = calloc(1, sizeof *a);
+  if (!a) return GB_ENOMEM;
+  *out = a;
+  if (!params || !in) {
+    a->failed = 1;
+    return gb_err(a->err, sizeof a->err, GB_EINVAL, "analyzer: parameters and input are required");
+  }
+  a->p = *params;
+  a->in = *in;
+  int rc;
+  if (!(in->sample_rate_hz > 0) || !isfinite(in->sample_rate_hz)) {
+    a->failed = 1;
+    return gb_err(a->err, sizeof a->err, GB_ERANGE, "sample rate %g Hz: expected a finite rate > 0",
+                  in->sample_rate_hz);
+  }
+  if (in->channels != 1 && in->channels != 3) {
+    a->failed = 1;
+    return gb_err(a->err, sizeof a->err, GB_EUNSUPPORTED,
+                  "%d channels: expected 1 (long axis) or 3 (x, y, z)", in->channels);
+  }
+  if ((rc = check_params(a, params))) {
+    a->failed = 1;
+    return rc;
+  }
+  gb_preproc_init(&a->pre, in->sample_rate_hz, in->channels, params->gravity_cutoff_hz);
+  double fa = in->sample_rate_hz / a->pre.dec_factor;
+  if ((rc = gb_cadence_create(params, in->location, fa, &a->cad)))
+    return fail(a, rc, rc == GB_EFFT ? "FFTW could not make the cadence plan" : "out of memory");
+  a->bouts = gb_bouts_create(params);
+  a->contacts = gb_contacts_create(params, in);
+  a->posture = gb_posture_create(params, in);
+  if (!a->bouts || !a->contacts || !a->posture)
+    return fail(a, GB_ENOMEM, "out of memory creating the analyzer stages");
+  return 0;
+}
+
+static int stage_err(gb_analyzer *a, int rc, const char *stage)
+{
+  a->failed = 1;
+  gb_err(a->err, sizeof a->err, rc, "%s stage failed at sample %" PRIu64 " (%s)", stage,
+         a->n_frames, gb_status_name(rc));
+  return rc;
+}
+
+static int feed_slow(gb_analyzer *a, const gb_slow_row *rows, size_t n)
+{
+  int rc;
+  if (n == 0) return 0;
+  if ((rc = gb_bouts_push(a->bouts, rows, n))) return stage_err(a, rc, "bouts");
+  if ((rc = gb_posture_push(a->posture, rows, n))) return stage_err(a, rc, "posture");
+  return 0;
+}
+
+int gb_analyzer_push(gb_analyzer *a, const float *frames, size_t n_frames)
+{
+  if (!a) return GB_EINVAL;
+  if (a->failed) return GB_EINVAL;
+  if (a->finished) return fail(a, GB_EINVAL, "push after finish");
+  if (n_frames == 0) return 0;
+  if (!frames) return fail(a, GB_EINVAL, "push: frames is NULL");
+  const int ch = a->in.channels;
+  /* validate the whole block first so that a bad block leaves no partial state */
+  for (size_t i = 0; i < n_frames * (size_t)ch; i++) {
+    if (!isfinite(frames[i])) {
+      a->failed = 1;
+      return gb_err(a->err, sizeof a->err, GB_ERANGE,
+                    "sample %" PRIu64 ", channel %d: %s; expected a finite acceleration in g",
+                    a->n_frames + i / (size_t)ch, (int)(i % (size_t)ch) + 1,
+                    isnan(frames[i]) ? "NaN" : "Inf");
+    }
+  }
+  for (size_t off = 0; off < n_frames; off += GB_CHUNK) {
+    size_t n = n_frames - off < GB_CHUNK ? n_frames - off : GB_CHUNK;
+    const float *raw = frames + off * (size_t)ch;
+    size_t n_dec = 0, n_slow = 0;
+    double c0 = cpu_s();
+    gb_preproc_run(&a->pre, raw, n, a->vert, a->mag, a->dec, &n_dec, a->slow, &n_slow);
+    double c1 = cpu_s();
+    size_t before = a->rows.n;
+    int rc = gb_cadence_push(a->cad, a->dec, n_dec, &a->rows);
+    if (rc) return stage_err(a, rc, "cadence");
+    if (a->rows.n > before) a->hint_spm = a->rows.rows[a->rows.n - 1].cadence_spm;
+    double c2 = cpu_s();
+    if ((rc = feed_slow(a, a->slow, n_slow))) return rc;
+    double c3 = cpu_s();
+    double t0 = (double)a->n_frames / a->in.sample_rate_hz;
+    if ((rc = gb_contacts_push(a->contacts, a->vert, a->mag, raw, n, t0, a->hint_spm)))
+      return stage_err(a, rc, "contacts");
+    double c4 = cpu_s();
+    a->times.preprocess_s += c1 - c0;
+    a->times.cadence_s += c2 - c1;
+    a->times.posture_s += c3 - c2;
+    a->times.contacts_s += c4 - c3;
+    a->n_frames += n;
+  }
+  return 0;
+}
+
+static int cmp_float(const void *x, const void *y)
+{
+  float a = *(const float *)x, b = *(const float *)y;
+  return (a > b) - (a < b);
+}
+
+static void cadence_stats(const gb_cadence_table *t, float *mean, float *median, float *cv)
+{
+  size_t m = 0;
+  double s = 0, ss = 0;
+  for (size_t i = 0; i < t->n; i++)
+    if (t->rows[i].cadence_spm > 0) {
+      s += t->rows[i].cadence_spm;
+      ss += (double)t->rows[i].cadence_spm * t->rows[i].cadence_spm;
+      m++;
+    }
+  if (m == 0) {
+    *mean = *median = *cv = NAN;
+    return;
+  }
+  double mu = s / (double)m, var = ss / (double)m - mu * mu;
+  *mean = (float)mu;
+  *cv = (float)(mu > 0 ? sqrt(var > 0 ? var : 0) / mu : NAN);
+  float *v = malloc(m * sizeof *v);
+  if (!v) {
+    *median = NAN;
+    return;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < t->n; i++)
+    if (t->rows[i].cadence_spm > 0) v[k++] = t->rows[i].cadence_spm;
+  qsort(v, m, sizeof *v, cmp_float);
+  *median = m % 2 ? v[m / 2] : 0.5f * (v[m / 2 - 1] + v[m / 2]);
+  free(v);
+}
+
+static void summary_prefill(gb_summary *s)
+{
+  /* every float NaN, so that a field nobody fills reads "not available" */
+  s->cadence_mean_spm = s->cadence_median_spm = s->cadence_cv = NAN;
+  s->pta_mean_g = s->pta_p95_g = s->loading_rate_mean_gps = s->rearfoot_share = NAN;
+  s->landing_confidence = s->trunk_lean_deg = s->trunk_lean_drift_deg = NAN;
+  s->vertical_oscillation_cm = s->contact_time_ms = s->asymmetry_pct = NAN;
+  s->impact_cv = s->clipped_share = NAN;
+  s->running_s = s->walking_s = s->still_s = NAN;
+  s->cumulative_impact_g = NAN;
+}
+
+static int finish_tables(gb_analyzer *a, gb_result **out);
+
+int gb_analyzer_finish(gb_analyzer *a, gb_result **out)
+{
+  *out = NULL;
+  if (!a) return GB_EINVAL;
+  if (a->failed) return GB_EINVAL;
+  if (a->finished) return fail(a, GB_EINVAL, "finish called twice");
+  a->finished = 1;
+  double c_start = cpu_s();
+  int rc = finish_tables(a, out);
+  a->times.finish_s += cpu_s() - c_start;
+  return rc;
+}
+
+static int finish_tables(gb_analyzer *a, gb_result **out)
+{
+  int rc;
+  gb_slow_row last;
+  if (gb_preproc_flush(&a->pre, &last) && (rc = feed_slow(a, &last, 1))) return rc;
+  if ((rc = gb_cadence_finish(a->cad, &a->rows))) return stage_err(a, rc, "cadence");
+
+  gb_result *r = calloc(1, sizeof *r);
+  if (!r) return fail(a, GB_ENOMEM, "out of memory");
+  double duration = (double)a->n_frames / a->in.sample_rate_hz;
+  r->cadence = a->rows.rows;
+  r->n_cadence = a->rows.n;
+  a->rows.rows = NULL;
+  a->rows.n = a->rows.cap = 0;
+  if ((rc = gb_contacts_finish(a->contacts, &r->steps, &r->n_steps))) goto stage_fail_contacts;
+  if ((rc = gb_bouts_finish(a->bouts, r->cadence, r->n_cadence, duration, r->steps, r->n_steps,
+                            &r->bouts, &r->n_bouts)))
+    goto stage_fail_bouts;
+  gb_lean_row *lean = NULL;
+  size_t n_lean = 0;
+  if ((rc = gb_posture_finish(a->posture, &lean, &n_lean))) goto stage_fail_posture;
+
+  double window = a->p.window_s;
+  if (r->n_cadence == 0)
+    gb_errcat(r->notes, sizeof r->notes, "recording %.2f s is shorter than 2 s: no cadence", duration);
+  else if (duration < window)
+    gb_errcat(r->notes, sizeof r->notes,
+              "recording %.2f s is shorter than the %.0f s cadence window: one window over all of it",
+              duration, window);
+  const char *cn = gb_contacts_note(a->contacts);
+  if (cn && cn[0]) gb_errcat(r->notes, sizeof r->notes, "%s", cn);
+
+  summary_prefill(&r->summary);
+  r->summary.duration_s = duration;
+  r->summary.sample_rate_hz = a->in.sample_rate_hz;
+  r->summary.location = a->in.location;
+  if ((rc = gb_events_compute(&a->p, &a->in, r, lean, n_lean))) {
+    free(lean);
+    goto stage_fail_events;
+  }
+  rc = gb_summary_compute(&a->p, &a->in, r, lean, n_lean);
+  free(lean);
+  if (rc) goto stage_fail_summary;
+  /* fields the summary stage may leave open: cadence from the table, time per bout kind */
+  gb_summary *s = &r->summary;
+  if (isnan(s->cadence_mean_spm) || isnan(s->cadence_median_spm) || isnan(s->cadence_cv)) {
+    gb_cadence_table t = {r->cadence, r->n_cadence, r->n_cadence};
+    float mu, med, cv;
+    cadence_stats(&t, &mu, &med, &cv);
+    if (isnan(s->cadence_mean_spm)) s->cadence_mean_spm = mu;
+    if (isnan(s->cadence_median_spm)) s->cadence_median_spm = med;
+    if (isnan(s->cadence_cv)) s->cadence_cv = cv;
+  }
+  if (isnan(s->running_s) || isnan(s->walking_s) || isnan(s->still_s)) {
+    double k[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < r->n_bouts; i++)
+      if (r->bouts[i].kind >= 0 && r->bouts[i].kind < 4)
+        k[r->bouts[i].kind] += r->bouts[i].t_end_s - r->bouts[i].t_start_s;
+    if (isnan(s->running_s)) s->running_s = k[GB_BOUT_RUNNING];
+    if (isnan(s->walking_s)) s->walking_s = k[GB_BOUT_WALKING];
+    if (isnan(s->still_s)) s->still_s = k[GB_BOUT_STILL];
+  }
+  *out = r;
+  return 0;
+
+stage_fail_contacts:
+  gb_result_free(r);
+  return stage_err(a, rc, "contacts");
+stage_fail_bouts:
+  gb_result_free(r);
+  return stage_err(a, rc, "bouts");
+stage_fail_posture:
+  gb_result_free(r);
+  return stage_err(a, rc, "posture");
+stage_fail_events:
+  gb_result_free(r);
+  return stage_err(a, rc, "events");
+stage_fail_summary:
+  gb_result_free(r);
+  return stage_err(a, rc, "summary");
+}
+
+void gb_analyzer_stage_times(const gb_analyzer *a, gb_stage_times *out)
+{
+  if (!out) return;
+  if (!a) {
+    memset(out, 0, sizeof *out);
+    return;
+  }
+  *out = a->times;
+}
+
+const char *gb_analyzer_errmsg(const gb_analyzer *a) { return a ? a->err : "no analyzer"; }
+
+void gb_analyzer_free(gb_analyzer *a)
+{
+  if (!a) return;
+  gb_cadence_free(a->cad);
+  gb_bouts_free(a->bouts);
+  gb_contacts_free(a->contacts);
+  gb_posture_free(a->posture);
+  free(a->rows.rows);
+  free(a);
+}

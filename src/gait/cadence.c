@@ -1,0 +1,355 @@
+#include "gait/cadence.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsp/fft_plan.h"
+#include "dsp/spectrum.h"
+#include "gaitbatch/status.h"
+
+/* Zero padding: at least 8× the window (and >= 2048 points) so that the fine grid
+ * is well inside the Hann main lobe and log-parabolic interpolation is unbiased to
+ * well under 0.1 spm (Gasior & Gonzalez 2004). */
+#define GB_PAD_FACTOR 8
+#define GB_MIN_NFFT 2048
+/* Harmonics of the fundamental used by the comb, weights 1/k (gait spectra decay
+ * with frequency; a pure tone then wins at its own frequency). */
+#define GB_COMB_K 4
+/* Comb teeth and the confidence band stop at 10 Hz: gait energy of the vertical
+ * trunk/shank signal below the impact band (active band 4–8 Hz, DESIGN §5). */
+#define GB_COMB_FMAX_HZ 10.0
+/* Energy at odd multiples of F0/2 above this share of the comb's energy means the
+ * signal repeats every 2/F0 (left and right steps differ): F0 is then the step
+ * rate. 5 % (-13 dB) sits well above what a Hann window leaks to half-way
+ * positions of a clean comb (its sidelobes are below -31 dB) and well below the
+ * left/right difference a one-leg sensor shows (the other leg's impact reaches it
+ * only through the pelvis, strongly attenuated). */
+#define GB_SUBHARM_STEP 0.05
+/* Mean power at the primitive multiples of F0/m (j F0/m, gcd(j, m) = 1) above
+ * this share of the mean power on F0's teeth (-10 dB) means the signal repeats
+ * every m/F0 (the comb locked onto an m-th stride harmonic). -10 dB is far above
+ * the leakage of a clean comb at those positions. */
+#define GB_SUBHARM3 0.1
+#define GB_MAX_SUBPERIOD 6
+/* Shortest recording that still gets a cadence: 2 s hold two steps even at the
+ * slowest cadence of the default band (60 spm), the least a periodicity needs. */
+#define GB_MIN_WINDOW_S 2.0
+
+struct gb_cadence {
+  gb_analysis_params p;
+  int unilateral;
+  gb_location loc;
+  double fa;
+  size_t nw, hop;      /* window and hop in decimated samples */
+  float *ring;         /* nw samples */
+  size_t n_seen, next_end;
+  size_t n_emitted;
+  size_t nfft_max;
+  const fftwf_plan *plan_max; /* plan for nfft_max, looked up once (no lock per window) */
+  float *in;           /* fft input (nfft_max) */
+  fftwf_complex *out;  /* nfft_max/2+1 */
+  float *pw, *env;     /* power spectrum and its sliding max */
+  float *hann;         /* nw */
+  float *tmp;          /* nw: window copy */
+};
+
+int gb_cadence_table_add(gb_cadence_table *t, const gb_cadence_row *row)
+{
+  if (t->n == t->cap) {
+    size_t cap = t->cap ? t->cap * 2 : 64;
+    gb_cadence_row *r = realloc(t->rows, cap * sizeof *r);
+    if (!r) return GB_ENOMEM;
+    t->rows = r;
+    t->cap = cap;
+  }
+  t->rows[t->n++] = *row;
+  return 0;
+}
+
+static size_t nfft_for(size_t n)
+{
+  size_t m = n * GB_PAD_FACTOR;
+  return gb_next_pow2(m < GB_MIN_NFFT ? GB_MIN_NFFT : m);
+}
+
+int gb_cadence_create(const gb_analysis_params *p, gb_location loc, double fa_hz, gb_cadence **out)
+{
+  *out = NULL;
+  gb_cadence *c = calloc(1, sizeof *c);
+  if (!c) return GB_ENOMEM;
+  c->p = *p;
+  c->unilateral = gb_location_is_unilateral(loc);
+  c->loc = loc;
+  c->fa = fa_hz;
+  double nw = floor(p->window_s * fa_hz + 0.5), hop = floor(p->hop_s * fa_hz + 0.5);
+  c->nw = nw < 8 ? 8 : (size_t)nw;
+  c->hop = hop < 1 ? 1 : (size_t)hop;
+  c->next_end = c->nw;
+  c->nfft_max = nfft_for(c->nw);
+  size_t nb = c->nfft_max / 2 + 1;
+  c->ring = malloc(c->nw * sizeof(float));
+  c->hann = malloc(c->nw * sizeof(float));
+  c->tmp = malloc(c->nw * sizeof(float));
+  c->pw = malloc(nb * sizeof(float));
+  c->env = malloc(nb * sizeof(float));
+  c->in = gb_fft_alloc(c->nfft_max * sizeof(float));
+  c->out = gb_fft_alloc(nb * sizeof(fftwf_complex));
+  if (!c->ring || !c->hann || !c->tmp || !c->pw || !c->env || !c->in || !c->out) {
+    gb_cadence_free(c);
+    return GB_ENOMEM;
+  }
+  gb_hann(c->hann, c->nw);
+  if (!(c->plan_max = gb_fft_plan_r2c(c->nfft_max))) {
+    gb_cadence_free(c);
+    return GB_EFFT;
+  }
+  *out = c;
+  return 0;
+}
+
+void gb_cadence_free(gb_cadence *c)
+{
+  if (!c) return;
+  free(c->ring);
+  free(c->hann);
+  free(c->tmp);
+  free(c->pw);
+  free(c->env);
+  gb_fft_free(c->in);
+  gb_fft_free(c->out);
+  free(c);
+}
+
+/* ---- one window -------------------------------------------------------------- */
+
+typedef struct spec {
+  const float *pw, *env;
+  size_t nb;
+  double df, fmax;
+} spec;
+
+/* Envelope (max over ± half a coarse bin) at frequency f; 0 outside [0, fmax]. */
+static double env_at(const spec *s, double f)
+{
+  if (f < 0 || f > s->fmax) return 0;
+  size_t k = (size_t)floor(f / s->df + 0.5);
+  return k < s->nb ? s->env[k] : 0;
+}
+
+/* Sub-bin frequency of the largest local peak within ±span bins of f. */
+static double refine(const spec *s, double f, size_t span, double *power)
+{
+  size_t k = (size_t)floor(f / s->df + 0.5);
+  size_t lo = k > span ? k - span : 1, hi = k + span;
+  size_t m = gb_argmax(s->pw, s->nb, lo, hi);
+  *power = s->pw[m];
+  return gb_peak_interp_log(s->pw, s->nb, m) * s->df;
+}
+
+static int gcd(int a, int b)
+{
+  while (b) {
+    int t = a % b;
+    a = b;
+    b = t;
+  }
+  return a;
+}
+
+/* Mean envelope at j f0/m with gcd(j, m) = 1 over mean envelope at k f0. */
+static double primitive_ratio(const spec *s, double f0, int m)
+{
+  double on = 0, off = 0;
+  int n_on = 0, n_off = 0;
+  for (int j = 1; j <= m * GB_COMB_K && j * f0 / m <= s->fmax; j++) {
+    if (j % m == 0) {
+      on += env_at(s, j * f0 / m);
+      n_on++;
+    } else if (gcd(j, m) == 1) {
+      off += env_at(s, j * f0 / m);
+      n_off++;
+    }
+  }
+  return n_on && n_off && on > 0 ? (off / n_off) / (on / n_on) : 0;
+}
+
+int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e)
+{
+  memset(e, 0, sizeof *e);
+  if (n < 8 || n > c->nw) return GB_EINVAL;
+  size_t nfft = nfft_for(n), nb = nfft / 2 + 1;
+  const fftwf_plan *plan = nfft == c->nfft_max ? c->plan_max : gb_fft_plan_r2c(nfft);
+  if (!plan) return GB_EFFT;
+
+  double mean = 0, var = 0;
+  for (size_t i = 0; i < n; i++) mean += x[i];
+  mean /= (double)n;
+  for (size_t i = 0; i < n; i++) var += (x[i] - mean) * (x[i] - mean);
+  e->sd_g = sqrt(var / (double)n);
+  if (e->sd_g < c->p.still_sd_g) return 0; /* still: no cadence, no confidence */
+
+  const float *w = c->hann;
+  if (n != c->nw) {
+    gb_hann(c->tmp, n);
+    w = c->tmp;
+  }
+  for (size_t i = 0; i < n; i++) c->in[i] = (float)((x[i] - mean) * w[i]);
+  memset(c->in + n, 0, (nfft - n) * sizeof(float));
+  gb_fft_r2c(plan, c->in, c->out);
+  for (size_t k = 0; k < nb; k++)
+    c->pw[k] = c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
+
+  double df = c->fa / (double)nfft;
+  double pf = (double)nfft / (double)n; /* fine bins per coarse (1/T) bin */
+  size_t half = (size_t)(0.5 * pf + 0.5);
+  if (half < 1) half = 1;
+  for (size_t k = 0; k < nb; k++) {
+    size_t lo = k > half ? k - half : 0, hi = k + half < nb ? k + half : nb - 1;
+    float m = 0;
+    for (size_t j = lo; j <= hi; j++) m = c->pw[j] > m ? c->pw[j] : m;
+    c->env[k] = m;
+  }
+  spec s = {c->pw, c->env, nb, df, fmin(GB_COMB_FMAX_HZ, 0.45 * c->fa)};
+
+  /* 1. fundamental periodicity: harmonic comb minus the energy between teeth */
+  double f_lo = c->p.cadence_min_spm / 120.0, f_hi = c->p.cadence_max_spm / 60.0;
+  size_t b_lo = (size_t)ceil(f_lo / df), b_hi = (size_t)floor(f_hi / df);
+  double best = -INFINITY, f0 = 0;
+  for (size_t b = b_lo; b <= b_hi && b < nb; b++) {
+    double f = (double)b * df, score = 0;
+    for (int k = 1; k <= GB_COMB_K && k * f <= s.fmax; k++) {
+      double between = (k - 0.5) * f >= 0.5 * f_lo ? env_at(&s, (k - 0.5) * f) : 0;
+      score += (env_at(&s, k * f) - between) / k;
+    }
+    if (score > best) {
+      best = score;
+      f0 = f;
+    }
+  }
+  if (f0 <= 0) return 0;
+  double p_f0;
+  double f0r = refine(&s, f0, (size_t)ceil(pf), &p_f0);
+
+  /* 1b. a period m = 3..6 times longer: the comb caught the m-th harmonic of the
+   * stride (a foot sensor in walking puts most of its energy in the 3rd-4th
+   * stride harmonic, from heel strike and toe-off). Only for sensors that may see
+   * one leg: a trunk spectrum is dominated by its step fundamental. */
+  int reduced = 0;
+  if (c->unilateral || c->loc == GB_LOC_UNKNOWN) {
+    int best_m = 0;
+    for (int m = 3; m <= GB_MAX_SUBPERIOD; m++) {
+      double cad = 120.0 * f0r / m;
+      if (f0r / m < f_lo || cad < c->p.cadence_min_spm || cad > c->p.cadence_max_spm) continue;
+      if (primitive_ratio(&s, f0r, m) >= GB_SUBHARM3) best_m = m;
+    }
+    if (best_m) {
+      f0r = refine(&s, f0r / best_m, (size_t)ceil(pf), &p_f0);
+      reduced = 1; /* a period of several harmonics is a stride, never a step */
+    }
+  }
+  e->fundamental_hz = f0r;
+
+  /* 2. is there a periodicity at F0/2 (left and right steps differ)? */
+  double teeth = 0, sub = 0;
+  for (int k = 1; k <= GB_COMB_K && k * f0r <= s.fmax; k++) {
+    teeth += env_at(&s, k * f0r) / k;
+    if ((k - 0.5) * f0r >= 0.5 * f_lo) sub += env_at(&s, (k - 0.5) * f0r) / k;
+  }
+  e->subharm_ratio = teeth > 0 ? sub / teeth : 0;
+
+  /* 3. step or stride? */
+  double ca = 60.0 * f0r, cb = 120.0 * f0r;
+  int in_a = ca >= c->p.cadence_min_spm && ca <= c->p.cadence_max_spm;
+  int in_b = cb >= c->p.cadence_min_spm && cb <= c->p.cadence_max_spm;
+  int stride;
+  if (!in_a && !in_b) return 0;
+  if (!in_b) stride = 0;
+  else if (!in_a) stride = 1;
+  else if (reduced) stride = 1;
+  else if (e->subharm_ratio >= GB_SUBHARM_STEP) stride = 0;
+  else if (c->unilateral) stride = 1;
+  else
+    stride = e->sd_g >= GB_RUN_SD_G && ca < c->p.running_min_spm && cb >= c->p.running_min_spm &&
+             env_at(&s, 2 * f0r) >= 0.5 * env_at(&s, f0r);
+  e->stride = stride;
+
+  /* 4. the step-rate peak, interpolated */
+  double fc = f0r;
+  if (stride) {
+    double p2;
+    double f2 = refine(&s, 2 * f0r, (size_t)ceil(pf), &p2);
+    fc = p2 >= 0.1 * p_f0 ? f2 : 2 * f0r;
+  }
+
+  /* 5. confidence: share of the band's power on the stride-harmonic comb,
+   * corrected for the share the comb would catch from white noise */
+  double fs = fc / 2;
+  size_t k_lo = (size_t)floor(0.8 * f_lo / df), k_hi = (size_t)floor(s.fmax / df);
+  if (k_hi >= nb) k_hi = nb - 1;
+  double hw = fmin(1.5 * pf, 0.25 * fs / df);
+  double p_all = 0, p_comb = 0;
+  size_t n_all = 0, n_comb = 0;
+  for (size_t k = k_lo; k <= k_hi; k++) {
+    double f = (double)k * df, m = floor(f / fs + 0.5);
+    int on = m >= 1 && fabs(f - m * fs) <= hw * df;
+    p_all += c->pw[k];
+    n_all++;
+    if (on) {
+      p_comb += c->pw[k];
+      n_comb++;
+    }
+  }
+  double share = p_all > 0 ? p_comb / p_all : 0, chance = n_all ? (double)n_comb / n_all : 1;
+  double conf = chance < 1 ? (share - chance) / (1 - chance) : 0;
+  e->confidence = conf < 0 ? 0 : conf > 1 ? 1 : conf;
+  e->spm = e->confidence >= c->p.min_confidence ? 60.0 * fc : 0;
+  return 0;
+}
+
+/* ---- streaming ------------------------------------------------------------------ */
+
+static int emit(gb_cadence *c, size_t n, double t_centre, gb_cadence_table *t)
+{
+  /* oldest sample first: the ring holds the last min(n_seen, nw) samples */
+  size_t start = c->n_seen >= c->nw ? c->n_seen % c->nw : 0;
+  float *buf = c->tmp;
+  for (size_t i = 0; i < n; i++) buf[i] = c->ring[(start + i) % c->nw];
+  /* a short (end-of-stream) window needs tmp for its own Hann taper: copy out */
+  gb_cadence_est e;
+  int rc;
+  if (n == c->nw) {
+    rc = gb_cadence_window(c, buf, n, &e);
+  } else {
+    float *copy = malloc(n * sizeof(float));
+    if (!copy) return GB_ENOMEM;
+    memcpy(copy, buf, n * sizeof(float));
+    rc = gb_cadence_window(c, copy, n, &e);
+    free(copy);
+  }
+  if (rc) return rc;
+  gb_cadence_row row = {t_centre, (float)e.spm, (float)e.confidence};
+  c->n_emitted++;
+  return gb_cadence_table_add(t, &row);
+}
+
+int gb_cadence_push(gb_cadence *c, const float *x, size_t n, gb_cadence_table *t)
+{
+  for (size_t i = 0; i < n; i++) {
+    c->ring[c->n_seen % c->nw] = x[i];
+    c->n_seen++;
+    if (c->n_seen == c->next_end) {
+      double t_centre = ((double)(c->next_end - c->nw) + 0.5 * (double)c->nw) / c->fa;
+      int rc = emit(c, c->nw, t_centre, t);
+      if (rc) return rc;
+      c->next_end += c->hop;
+    }
+  }
+  return 0;
+}
+
+int gb_cadence_finish(gb_cadence *c, gb_cadence_table *t)
+{
+  if (c->n_emitted > 0 || (double)c->n_seen < GB_MIN_WINDOW_S * c->fa) return 0;
+  return emit(c, c->n_seen, 0.5 * (double)c->n_seen / c->fa, t);
+}
