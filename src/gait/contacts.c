@@ -1,0 +1,661 @@
+/* Foot contacts and per-step impact features, streaming at the full sample rate.
+ *
+ * Detection: the vertical acceleration is smoothed with a symmetric triangular
+ * kernel (two running boxcars, exact delay compensation, so timing is unbiased).
+ * A contact is the largest smoothed peak within ±D samples, D = min_step_fraction ×
+ * the expected interval between the contacts the sensor sees (the cadence hint,
+ * or the recent detected intervals while the hint lags behind a change of pace),
+ * higher than 1 g + GB_CT_MIN_RISE_G, and separated from the previous contact by a
+ * valley (the signal drops back towards 1 g between two steps).
+ *
+ * Which contacts are reported: trunk, sacrum, wrist and unknown sites see both legs
+ * and report every step with side alternating 0/1. Tibia, foot and thigh sensors
+ * report their OWN leg's contacts only (side 0, expected interval = one stride):
+ * the other leg's contact is strongly attenuated at the shank and is not separable
+ * from swing-phase accelerations without a gyroscope, so it is not reported.
+ *
+ * Initial contact (IC):
+ *  - trunk/sacrum in running (flight phase seen: the signal drops below
+ *    GB_CT_FLIGHT_G between steps): spring-mass half-sine model of the vertical
+ *    force (Morin et al., J Appl Biomech 2005 sine-wave model). Stance is the half
+ *    sine of peak P; the part above 1 g lasts tc·(1 − (2/π)·asin(1/P)), so the 1 g
+ *    up/down crossings around the loading peak and P give the contact time tc and
+ *    IC = centre − tc/2. This is the "vertical acceleration rise" family of sacrum
+ *    methods (Auvinet, Lee; Kiernan et al., Sensors 2023) with a physical model
+ *    for where the rise starts.
+ *  - trunk/sacrum in walking (no flight): IC = onset of the loading rise (the
+ *    30–70 % edge extrapolated to its foot, as for distal sites); contact time NaN
+ *    (double support cannot be resolved from one vertical axis).
+ *  - shank/foot/thigh: impact peak minus its onset: the line through the 30 % and
+ *    70 % points of the impact rise extrapolated to the pre-impact minimum;
+ *    contact time NaN.
+ *
+ * Impact features: peak_g = raw maximum of the vertical acceleration in stance
+ * (PTA for tibia sensors), loading rate = rise from IC to the peak / time to peak,
+ * impact_ratio = energy in the impact band over the energy in the active band
+ * of the first GB_CT_IMPACT_WIN_S after IC, from a 1 Hz-grid DFT of the
+ * window measured from the contact level (the band-averaged PSD method of
+ * Shorten & Winslow 1992, Mercer et al. 2002: 1 Hz bins). Landing: rearfoot when impact_ratio ≥ landing_ratio_threshold (a heel
+ * strike has a distinct 10–20 Hz impact transient; midfoot/forefoot landings put
+ * their energy in 4–7 Hz: Hamill et al. via LER; Giandolini et al. 2014).
+ * Vertical oscillation (trunk/sacrum): double integration of (vert − 1 g) between
+ * consecutive ICs with mean and linear-trend removal after each integration
+ * (sensorRUN comExcursion, Gurchiek), peak-to-peak in cm.
+ *
+ * Memory: a ring buffer of GB_CT_BUF_S seconds; only the step table grows. */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gaitbatch/status.h"
+#include "gait/gait_internal.h"
+#include "util/errbuf.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
+
+#define GB_CT_BUF_S 8.0         /* look-back + look-ahead held, s (≥ 2 slow strides + windows) */
+#define GB_CT_MIN_RISE_G 0.2    /* smallest step peak above 1 g: walking trunk peaks are
+                                   ~0.2–0.5 g above gravity (Zijlstra & Hof, Gait Posture 2003) */
+#define GB_CT_FLIGHT_G 0.4      /* below this between steps = flight (free fall reads 0 g) */
+#define GB_CT_ONSET_BACK_S 0.08 /* shank: the impact rise is searched this far back, s */
+#define GB_CT_IMPACT_WIN_S 0.15 /* window after IC for the impact/active spectrum, s */
+#define GB_CT_STANCE_MAX_S 0.5  /* search for the 1 g crossings at most this far, s */
+#define GB_CT_MAX_D_S 1.8       /* cap on the detection half-window, s */
+#define GB_CT_CLIP_FRAC 0.98    /* peak within 2 % of full scale = clipped */
+#define GB_CT_NREC 6            /* recent intervals kept */
+#define GB_CT_REL_RISE 0.35     /* a contact rises at least this share of the largest peak
+                                   within one expected interval: drops swing-phase and
+                                   other-leg bumps at the shank (set on the synthetic suite) */
+#define GB_CT_REL_WIN_S 1.2     /* cap of that neighbourhood, s */
+#define GB_CT_NOISE_K 6.0       /* a peak must rise 6 noise SDs above 1 g (Gaussian
+                                   false-alarm probability ~1e-9 per sample) */
+#define GB_CT_NOISE_BLOCKS 10   /* noise floor = smallest of the last 10 one-second estimates */
+
+struct gb_contacts {
+  double fs;
+  gb_location loc;
+  int channels;
+  double full_scale;
+  int unilateral, trunk, impact_ok, landing_ok;
+  double frac, cad_max, lo_i, hi_i, lo_a, hi_a, ratio_thr;
+  char note[200];
+
+  size_t cap;      /* ring size, samples */
+  float *v;        /* raw vertical */
+  float *amax;     /* max |raw| over channels */
+  float *b1;       /* first boxcar output */
+  float *sm;       /* triangular smooth, centred (index = sample time) */
+  size_t w;        /* boxcar width */
+  double sum1, sum2;
+  uint64_t n;      /* samples received (ring write position) */
+  uint64_t n_sm;   /* smoothed samples valid: [0, n_sm) */
+  double t_first;
+  int have_t;
+
+  /* noise floor: robust SD of the second difference over one-second blocks */
+  float *d2;                 /* |second difference| of the current block */
+  size_t nb, blk;            /* fill and size of the block */
+  double sig[GB_CT_NOISE_BLOCKS];
+  int n_sig;
+  double noise_gain;         /* SD gain of the smoother for white noise */
+
+  uint64_t next_k;
+  int have_last;
+  uint64_t last_k;    /* last accepted peak (sm index) */
+  double last_ic;     /* last IC, samples (fractional) */
+  double hint_spm;
+  double rec[GB_CT_NREC];
+  int n_rec;
+  int side_next;
+
+  gb_step *steps;
+  size_t n_steps, cap_steps;
+};
+
+static float rv(const gb_contacts *c, const float *a, uint64_t k) { return a[k % c->cap]; }
+
+gb_contacts *gb_contacts_create(const gb_analysis_params *p, const gb_analyzer_input *in)
+{
+  if (!p || !in || !(in->sample_rate_hz > 0) || (in->channels != 1 && in->channels != 3))
+    return NULL;
+  gb_contacts *c = calloc(1, sizeof *c);
+  if (!c) return NULL;
+  c->fs = in->sample_rate_hz;
+  c->loc = in->location;
+  c->channels = in->channels;
+  c->full_scale = in->full_scale_g;
+  c->unilateral = gb_location_is_unilateral(in->location);
+  c->trunk = in->location == GB_LOC_SACRUM || in->location == GB_LOC_TRUNK;
+  c->frac = p->min_step_fraction;
+  c->cad_max = p->cadence_max_spm > 0 ? p->cadence_max_spm : 250;
+  c->lo_i = p->impact_band_lo_hz; c->hi_i = p->impact_band_hi_hz;
+  c->lo_a = p->active_band_lo_hz; c->hi_a = p->active_band_hi_hz;
+  c->ratio_thr = p->landing_ratio_threshold;
+  /* the impact band must lie below Nyquist and the rate reach the configured minimum */
+  c->impact_ok = c->fs >= p->impact_min_rate_hz && c->hi_i < 0.5 * c->fs;
+  /* Landing from the impact transient is validated at the shank/foot only (tibial
+     accelerometry ~90 %, Mahoney et al. 2024; heel/metatarsal timing, Giandolini et
+     al. 2014). At the trunk the stance pulse dominates the 4–8 Hz band and no
+     sacrum-only method is published (research notes §3): not classified there. */
+  c->landing_ok = c->impact_ok && c->unilateral;
+  if (!c->impact_ok)
+    snprintf(c->note, sizeof c->note,
+             "rate %.0f Hz < %.0f Hz: no impact ratio or landing pattern (impact band %.0f-%.0f Hz)",
+             c->fs, p->impact_min_rate_hz, c->lo_i, c->hi_i);
+  else if (in->location == GB_LOC_WRIST)
+    snprintf(c->note, sizeof c->note, "wrist sensor: landing pattern cannot be told");
+  else if (in->location == GB_LOC_UNKNOWN)
+    snprintf(c->note, sizeof c->note, "sensor location unknown: landing pattern not classified");
+  else if (!c->unilateral)
+    snprintf(c->note, sizeof c->note,
+             "%s sensor: landing pattern not classified (no validated trunk method)",
+             gb_location_name(in->location));
+  c->cap = (size_t)ceil(GB_CT_BUF_S * c->fs) + 16;
+  /* triangle of total width ~60 ms for trunk sites (keeps the 2–8 Hz stance shape),
+     ~8 ms for distal sites (keeps the impact peak) */
+  double half = c->unilateral ? 0.004 : 0.03;
+  c->w = (size_t)lround(half * c->fs);
+  if (c->w < 1) c->w = 1;
+  double wd = (double)c->w;
+  c->noise_gain = sqrt((2.0 * wd * wd + 1.0) / (3.0 * wd * wd * wd));
+  c->blk = (size_t)lround(c->fs) > 8 ? (size_t)lround(c->fs) : 8;
+  c->d2 = calloc(c->blk, sizeof(float));
+  c->v = calloc(c->cap, sizeof(float));
+  c->amax = calloc(c->cap, sizeof(float));
+  c->b1 = calloc(c->cap, sizeof(float));
+  c->sm = calloc(c->cap, sizeof(float));
+  if (!c->v || !c->amax || !c->b1 || !c->sm || !c->d2) {
+    gb_contacts_free(c);
+    return NULL;
+  }
+  return c;
+}
+
+/* ---- expected interval and detection half-window ------------------------ */
+
+static double median_small(const double *x, int n)
+{
+  double t[GB_CT_NREC];
+  for (int i = 0; i < n; i++) t[i] = x[i];
+  for (int i = 1; i < n; i++) { /* insertion sort: n ≤ 6 */
+    double y = t[i];
+    int j = i - 1;
+    while (j >= 0 && t[j] > y) { t[j + 1] = t[j]; j--; }
+    t[j + 1] = y;
+  }
+  return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
+}
+
+/* Expected interval between the contacts this sensor reports, s. */
+static double expected_interval(const gb_contacts *c)
+{
+  double mult = c->unilateral ? 2.0 : 1.0;
+  double own_min = mult * 60.0 / c->cad_max;
+  double recent = 0;
+  if (c->n_rec >= 3) {
+    double mn = c->rec[0], mx = c->rec[0];
+    for (int i = 1; i < c->n_rec; i++) {
+      if (c->rec[i] < mn) mn = c->rec[i];
+      if (c->rec[i] > mx) mx = c->rec[i];
+    }
+    double med = median_small(c->rec, c->n_rec);
+    if ((mx - mn) < 0.3 * med) recent = med; /* consistent rhythm only */
+  }
+  double own;
+  if (c->hint_spm > 0) {
+    own = mult * 60.0 / c->hint_spm;
+    /* the cadence track lags a pace change by its window: follow a consistent faster rhythm */
+    if (recent > 0 && recent < 0.8 * own) own = fmax(recent, 0.5 * own);
+  } else {
+    own = recent > 0 ? recent : own_min;
+  }
+  return fmax(own, own_min);
+}
+
+/* ---- feature helpers ------------------------------------------------------ */
+
+/* Onset of the rise that ends at peak index kp, searched at most `back` samples
+ * back in a[]: the line through the 30 % and 70 % crossings of the rise (from the
+ * pre-rise level to the peak) extrapolated to 0 % — robust to noise on the
+ * baseline, exact for a linear edge. Returns a fractional index, or -1 when the
+ * rise is cut by the window start. */
+static double rise_onset(const gb_contacts *c, const float *a, uint64_t kp, uint64_t back)
+{
+  float pk = rv(c, a, kp), mn = pk;
+  for (uint64_t j = kp - back; j <= kp; j++) mn = fminf(mn, rv(c, a, j));
+  /* baseline: mean of the samples in the lowest fifth of the range (noise on a
+     flat pre-contact level would bias a plain minimum) */
+  double sb = 0, lim = mn + 0.2 * (pk - mn);
+  size_t nbs = 0;
+  for (uint64_t j = kp - back; j <= kp; j++)
+    if (rv(c, a, j) <= lim) { sb += rv(c, a, j); nbs++; }
+  double base = nbs ? sb / (double)nbs : mn;
+  double lv[2] = {base + 0.7 * (pk - base), base + 0.3 * (pk - base)}, tx[2];
+  uint64_t from = kp;
+  for (int q = 0; q < 2; q++) {
+    tx[q] = -1;
+    for (uint64_t j = from; j > kp - back; j--) {
+      double y0 = rv(c, a, j - 1), y1 = rv(c, a, j);
+      if (y0 <= lv[q] && y1 > lv[q]) { tx[q] = (double)(j - 1) + (lv[q] - y0) / (y1 - y0); from = j; break; }
+    }
+    if (tx[q] < 0) return -1;
+  }
+  double ic = tx[1] - (tx[0] - tx[1]) * (0.3 / 0.4);
+  double earliest = (double)(kp - back);
+  return ic < earliest ? earliest : ic;
+}
+
+/* Contact time (s) of a half-sine vertical force of peak P (g) whose part above
+ * 1 g lasts d1 (s): the half sine exceeds 1 g for tc·(1 − (2/π)·asin(1/P)). */
+static double halfsine_contact(double d1, double P)
+{
+  if (!(d1 > 0) || !(P > 1.0)) return NAN;
+  return d1 / (1.0 - (2.0 / M_PI) * asin(1.0 / P));
+}
+
+/* Energy in the impact band over the energy in the active band: the PSD summed
+ * over 1 Hz bins in each band (the 1 Hz-bin PSD of Shorten & Winslow 1992 /
+ * Mercer et al. 2002) of x[0..n), the window that starts at initial contact.
+ * 1 = equal energy, the config default landing_ratio_threshold.
+ * The contact level `base` is subtracted (the transient is measured from the level
+ * at contact; a least-squares line would turn a smooth loading bump into
+ * spurious 10-20 Hz content), and the second half of the window is tapered with
+ * a half cosine so that cutting through the stance does not leak. */
+static double band_ratio(const double *x, size_t n, double base, double fs, double lo_i,
+                         double hi_i, double lo_a, double hi_a)
+{
+  size_t nt = n / 2;
+  double e_i = 0, e_a = 0;
+  int n_i = 0, n_a = 0;
+  double f_lo = fmin(lo_a, lo_i), f_hi = fmax(hi_a, hi_i);
+  for (double f = ceil(f_lo); f <= f_hi + 1e-9; f += 1.0) {
+    int in_i = f >= lo_i - 1e-9 && f <= hi_i + 1e-9, in_a = f >= lo_a - 1e-9 && f <= hi_a + 1e-9;
+    if (!in_i && !in_a) continue;
+    double re = 0, im = 0, wstep = 2.0 * M_PI * f / fs;
+    for (size_t i = 0; i < n; i++) {
+      double w = 1.0;
+      if (i >= n - nt) w = 0.5 * (1.0 + cos(M_PI * (double)(i - (n - nt) + 1) / (double)(nt + 1)));
+      double y = (x[i] - base) * w;
+      re += y * cos(wstep * (double)i);
+      im -= y * sin(wstep * (double)i);
+    }
+    double e = re * re + im * im;
+    if (in_i) { e_i += e; n_i++; }
+    if (in_a) { e_a += e; n_a++; }
+  }
+  if (n_i == 0 || n_a == 0) return NAN;
+  if (!(e_a > 0)) return e_i > 0 ? INFINITY : NAN;
+  return e_i / e_a;
+}
+
+/* Vertical CoM excursion between samples i0 and i1 (cm), NaN when unavailable.
+ * One step is one period of the vertical motion: removing the mean acceleration
+ * (sensor offset, gravity error) makes the velocity return to its start value, and
+ * removing the mean velocity makes the position return too, so the double
+ * integral needs no further drift model (per-step detrend; cf. sensorRUN
+ * comExcursion, Gurchiek). */
+static float vertical_osc(const gb_contacts *c, uint64_t i0, uint64_t i1)
+{
+  if (i1 <= i0 + 4 || i1 > c->n || c->n - i0 > c->cap) return NAN;
+  size_t m = (size_t)(i1 - i0);
+  double *a = malloc(m * sizeof(double));
+  if (!a) return NAN;
+  double mean = 0;
+  for (size_t i = 0; i < m; i++) {
+    a[i] = ((double)rv(c, c->v, i0 + i) - 1.0) * GB_STANDARD_GRAVITY;
+    mean += a[i];
+  }
+  mean /= (double)m;
+  double dt = 1.0 / c->fs, vel = 0, vmean = 0;
+  for (size_t i = 0; i < m; i++) { /* rectangle rule: exact sum, returns to 0 */
+    vel += (a[i] - mean) * dt;
+    a[i] = vel;
+    vmean += vel;
+  }
+  vmean /= (double)m;
+  double pos = 0, lo = 0, hi = 0;
+  for (size_t i = 0; i < m; i++) {
+    pos += (a[i] - vmean) * dt;
+    if (pos < lo) lo = pos;
+    if (pos > hi) hi = pos;
+  }
+  free(a);
+  return (float)((hi - lo) * 100.0);
+}
+
+static int push_step(gb_contacts *c, const gb_step *s)
+{
+  if (c->n_steps == c->cap_steps) {
+    size_t nc = c->cap_steps ? 2 * c->cap_steps : 256;
+    gb_step *t = realloc(c->steps, nc * sizeof *t);
+    if (!t) return -1;
+    c->steps = t;
+    c->cap_steps = nc;
+  }
+  c->steps[c->n_steps++] = *s;
+  return 0;
+}
+
+/* ---- one candidate -------------------------------------------------------- */
+
+/* Oldest sample index still in the ring. */
+static uint64_t oldest(const gb_contacts *c) { return c->n > c->cap ? c->n - c->cap : 0; }
+
+static int accept(gb_contacts *c, uint64_t k, double own_int)
+{
+  double fs = c->fs;
+  uint64_t lo = oldest(c);
+  uint64_t hi = c->n_sm; /* exclusive */
+  float pk = rv(c, c->sm, k);
+  double ic, ct = NAN;
+  uint64_t back_lim = (uint64_t)fmin((double)(k - lo), GB_CT_STANCE_MAX_S * fs);
+  if (c->have_last && k - c->last_k < back_lim) back_lim = k - c->last_k;
+
+  if (!c->unilateral) {
+    /* 1 g crossings around the loading peak */
+    double t_up = NAN, t_dn = NAN;
+    for (uint64_t j = k; j > k - back_lim; j--) {
+      float a0 = rv(c, c->sm, j - 1), a1 = rv(c, c->sm, j);
+      if (a0 < 1.0f && a1 >= 1.0f) { t_up = (double)(j - 1) + (1.0 - a0) / (double)(a1 - a0); break; }
+    }
+    uint64_t fwd_end = k + (uint64_t)(GB_CT_STANCE_MAX_S * fs);
+    if (fwd_end > hi - 1) fwd_end = hi - 1;
+    for (uint64_t j = k; j < fwd_end; j++) {
+      float a0 = rv(c, c->sm, j), a1 = rv(c, c->sm, j + 1);
+      if (a0 >= 1.0f && a1 < 1.0f) { t_dn = (double)j + (a0 - 1.0) / (double)(a0 - a1); break; }
+    }
+    /* flight: the signal fell near free fall within one interval before the peak */
+    float mn = pk;
+    uint64_t fl = (uint64_t)fmin((double)(k - lo), own_int * fs);
+    for (uint64_t j = k - fl; j < k; j++) mn = fminf(mn, rv(c, c->sm, j));
+    int flight = mn < GB_CT_FLIGHT_G;
+    if (isnan(t_up)) {
+      if (k - back_lim == 0) return 0; /* stance began before the first sample */
+      t_up = (double)k - 0.05 * fs;
+    }
+    ic = t_up;
+    if (!flight) { /* walking: onset of the loading rise, as for distal sites */
+      uint64_t bl = (uint64_t)fmin((double)(k - lo), fmin(0.5 * own_int, GB_CT_STANCE_MAX_S) * fs);
+      if (c->have_last && k - c->last_k < bl) bl = k - c->last_k;
+      double on = bl > 2 ? rise_onset(c, c->sm, k, bl) : -1;
+      if (on >= 0) ic = on;
+    }
+    if (flight && !isnan(t_dn) && pk > 1.02f) {
+      double tc = halfsine_contact((t_dn - t_up) / fs, (double)pk) * fs;
+      if (tc > 0 && tc < 0.95 * own_int * fs) {
+        ic = 0.5 * (t_up + t_dn) - 0.5 * tc;
+        ct = tc / fs * 1000.0;
+      }
+    }
+  } else {
+    /* onset of the impact rise before the (smoothed) impact peak */
+    uint64_t bl = (uint64_t)fmin((double)(k - lo), GB_CT_ONSET_BACK_S * fs);
+    ic = bl > 2 ? rise_onset(c, c->sm, k, bl) : -1;
+    if (ic < 0) {
+      if (k - bl == 0) return 0; /* impact began before the first sample */
+      ic = (double)(k - bl);
+    }
+  }
+  if (ic < 0) return 0; /* the contact began before the recording: features would be cut */
+  if (ic < (double)lo) ic = (double)lo;
+
+  /* peak, loading rate, time to peak */
+  uint64_t i_ic = (uint64_t)ceil(ic - 1e-9);
+  if (i_ic >= hi) i_ic = hi - 1;
+  double pend = c->unilateral ? (double)i_ic + 0.1 * fs
+                              : (isnan(ct) ? (double)k + 0.1 * fs : ic + ct * fs / 1000.0);
+  uint64_t i_end = (uint64_t)fmin(pend, (double)(c->n - 1));
+  if (i_end < k) i_end = k;
+  uint64_t kp = i_ic;
+  for (uint64_t j = i_ic; j <= i_end; j++)
+    if (rv(c, c->v, j) > rv(c, c->v, kp)) kp = j;
+  gb_step s;
+  memset(&s, 0, sizeof s);
+  s.t_s = c->t_first + ic / fs;
+  s.peak_g = rv(c, c->v, kp);
+  double ttp = ((double)kp - ic) / fs;
+  s.time_to_peak_ms = (float)(ttp * 1000.0);
+  float v_ic = rv(c, c->v, i_ic);
+  s.loading_rate_gps = ttp > 0 ? (float)((s.peak_g - v_ic) / ttp) : NAN;
+  s.contact_time_ms = (float)ct;
+  s.vertical_osc_cm = NAN;
+  s.bout_kind = GB_BOUT_OTHER;
+
+  /* impact spectrum */
+  s.impact_ratio = NAN;
+  s.landing = GB_LANDING_UNKNOWN;
+  size_t nw = (size_t)lround(GB_CT_IMPACT_WIN_S * fs);
+  if (c->impact_ok && i_ic + nw <= c->n && nw >= 8) {
+    double *x = malloc(nw * sizeof(double));
+    if (!x) return -1;
+    for (size_t i = 0; i < nw; i++) x[i] = rv(c, c->v, i_ic + i);
+    /* the contact level: the smoothed signal at IC */
+    uint64_t i0 = (uint64_t)floor(ic);
+    double fr = ic - (double)i0, base = rv(c, c->sm, i0);
+    if (i0 + 1 < c->n_sm) base += fr * ((double)rv(c, c->sm, i0 + 1) - base);
+    s.impact_ratio = (float)band_ratio(x, nw, base, fs, c->lo_i, c->hi_i, c->lo_a, c->hi_a);
+    free(x);
+    if (c->landing_ok && !isnan(s.impact_ratio))
+      s.landing = s.impact_ratio >= c->ratio_thr ? GB_LANDING_REARFOOT : GB_LANDING_MIDFOOT;
+  }
+
+  /* clipping: at full scale, or (full scale unknown) a flat run at the maximum */
+  uint64_t c_end = i_ic + (nw > 0 ? nw : 1);
+  if (c_end > c->n) c_end = c->n;
+  if (c_end <= kp) c_end = kp + 1 <= c->n ? kp + 1 : c->n;
+  float m = 0;
+  for (uint64_t j = i_ic; j < c_end; j++) m = fmaxf(m, rv(c, c->amax, j));
+  if (c->full_scale > 0) {
+    s.clipped = m >= (float)(GB_CT_CLIP_FRAC * c->full_scale);
+  } else if (m >= 1.5f) {
+    int need = fs < 200 ? 2 : 3, run = 0, best = 0;
+    for (uint64_t j = i_ic; j < c_end; j++) {
+      run = rv(c, c->amax, j) == m ? run + 1 : 0;
+      if (run > best) best = run;
+    }
+    s.clipped = best >= need;
+  }
+  s.side = c->unilateral ? 0 : (int8_t)c->side_next;
+  c->side_next ^= 1;
+
+  /* vertical oscillation of the previous step, now that its end is known */
+  if (c->trunk && c->n_steps > 0 && c->have_last) {
+    double prev_ic = c->last_ic;
+    if (ic - prev_ic < 1.5 * own_int * fs && prev_ic >= (double)lo)
+      c->steps[c->n_steps - 1].vertical_osc_cm =
+          vertical_osc(c, (uint64_t)lround(prev_ic), (uint64_t)lround(ic));
+  }
+  /* rhythm bookkeeping */
+  if (c->have_last) {
+    double dt = ((double)k - (double)c->last_k) / fs;
+    if (dt > 2.5 * own_int || dt > 3.0) {
+      c->n_rec = 0; /* a pause: start the rhythm afresh */
+    } else {
+      if (c->n_rec == GB_CT_NREC) {
+        memmove(c->rec, c->rec + 1, (GB_CT_NREC - 1) * sizeof(double));
+        c->n_rec--;
+      }
+      c->rec[c->n_rec++] = dt;
+    }
+  }
+  c->have_last = 1;
+  c->last_k = k;
+  c->last_ic = ic;
+  return push_step(c, &s);
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+  float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+/* Closes a one-second block of |second differences|: robust SD of the white
+ * noise (median |d2| / (0.6745·√6), the second difference of white noise has SD
+ * √6·σ), kept for the noise floor. */
+static void close_noise_block(gb_contacts *c)
+{
+  qsort(c->d2, c->nb, sizeof(float), cmp_float);
+  double med = c->nb % 2 ? c->d2[c->nb / 2] : 0.5 * ((double)c->d2[c->nb / 2 - 1] + c->d2[c->nb / 2]);
+  if (c->n_sig == GB_CT_NOISE_BLOCKS) {
+    memmove(c->sig, c->sig + 1, (GB_CT_NOISE_BLOCKS - 1) * sizeof(double));
+    c->n_sig--;
+  }
+  c->sig[c->n_sig++] = med / (0.6745 * sqrt(6.0));
+  c->nb = 0;
+}
+
+/* Smallest rise above 1 g that counts as a contact: the physiological minimum or
+ * GB_CT_NOISE_K times the smoothed noise floor, whichever is larger. */
+static double min_rise(const gb_contacts *c)
+{
+  double h = GB_CT_MIN_RISE_G;
+  if (c->n_sig > 0) {
+    double s = c->sig[0];
+    for (int i = 1; i < c->n_sig; i++) s = fmin(s, c->sig[i]);
+    h = fmax(h, GB_CT_NOISE_K * s * c->noise_gain);
+  }
+  return h;
+}
+
+/* Examines sm index k; returns 0 or -1 on memory failure. */
+static int examine(gb_contacts *c, uint64_t k)
+{
+  uint64_t lo = oldest(c);
+  if (k < lo + 1 || k + 1 >= c->n_sm) return 0;
+  float y = rv(c, c->sm, k);
+  if (y < 1.0f + (float)min_rise(c)) return 0;
+  if (!(y >= rv(c, c->sm, k - 1) && y > rv(c, c->sm, k + 1))) return 0;
+  double own = expected_interval(c);
+  double dd = fmin(c->frac * own, GB_CT_MAX_D_S);
+  uint64_t D = (uint64_t)floor(dd * c->fs);
+  if (D < 1) D = 1;
+  if (c->have_last && k - c->last_k < D) return 0;
+  uint64_t j0 = k > lo + D ? k - D : lo, j1 = k + D < c->n_sm ? k + D : c->n_sm - 1;
+  for (uint64_t j = j0; j < k; j++)
+    if (rv(c, c->sm, j) > y) return 0;
+  for (uint64_t j = k + 1; j <= j1; j++)
+    if (rv(c, c->sm, j) >= y) return 0;
+  /* not a minor bump next to a real contact */
+  uint64_t R = (uint64_t)floor(fmin(own, GB_CT_REL_WIN_S) * c->fs);
+  uint64_t r0 = k > lo + R ? k - R : lo, r1 = k + R < c->n_sm ? k + R : c->n_sm - 1;
+  float big = y;
+  for (uint64_t j = r0; j <= r1; j++) big = fmaxf(big, rv(c, c->sm, j));
+  if (y - 1.0f < (float)GB_CT_REL_RISE * (big - 1.0f)) return 0;
+  /* a valley back towards 1 g separates two contacts */
+  if (c->have_last && k - c->last_k < (uint64_t)(3.0 * c->fs) && c->last_k >= lo) {
+    float mn = y, pl = rv(c, c->sm, c->last_k);
+    for (uint64_t j = c->last_k; j < k; j++) mn = fminf(mn, rv(c, c->sm, j));
+    if (mn > 1.0f + 0.5f * (fminf(y, pl) - 1.0f)) return 0;
+  }
+  return accept(c, k, own);
+}
+
+/* Look-ahead (samples) a candidate needs before it can be decided. */
+static uint64_t lookahead(const gb_contacts *c)
+{
+  double own = expected_interval(c);
+  double la = fmax(fmin(c->frac * own, GB_CT_MAX_D_S), fmin(own, GB_CT_REL_WIN_S)) +
+              GB_CT_STANCE_MAX_S + GB_CT_IMPACT_WIN_S;
+  return (uint64_t)ceil(la * c->fs) + 2;
+}
+
+static int process(gb_contacts *c, int flushing)
+{
+  for (;;) {
+    uint64_t la = flushing ? 0 : lookahead(c);
+    if (c->next_k + la >= c->n_sm) break;
+    if (examine(c, c->next_k) < 0) return GB_ENOMEM;
+    c->next_k++;
+  }
+  return 0;
+}
+
+/* Appends one sample to the ring and the smoother. */
+static void add_sample(gb_contacts *c, float v, float am)
+{
+  uint64_t k = c->n;
+  size_t w = c->w;
+  if (k == 0) { /* as if v had been constant before the start */
+    c->sum1 = (double)w * v;
+    c->sum2 = (double)w * v;
+  }
+  float old_v = k >= w ? rv(c, c->v, k - w) : rv(c, c->v, 0);
+  if (k == 0) old_v = v;
+  if (k >= 2) {
+    c->d2[c->nb++] = fabsf(v - 2.0f * rv(c, c->v, k - 1) + rv(c, c->v, k - 2));
+    if (c->nb == c->blk) close_noise_block(c);
+  }
+  c->v[k % c->cap] = v;
+  c->amax[k % c->cap] = am;
+  c->sum1 += (double)v - (double)old_v;
+  float b = (float)(c->sum1 / (double)w);
+  float old_b = k >= w ? rv(c, c->b1, k - w) : (k == 0 ? b : rv(c, c->b1, 0));
+  if (k == 0) old_b = b;
+  c->b1[k % c->cap] = b;
+  c->sum2 += (double)b - (double)old_b;
+  c->n = k + 1;
+  if (k + 1 >= w) { /* b2 at k is centred at k − (w − 1) */
+    uint64_t j = k - (w - 1);
+    c->sm[j % c->cap] = (float)(c->sum2 / (double)w);
+    c->n_sm = j + 1;
+  }
+}
+
+int gb_contacts_push(gb_contacts *c, const float *vert, const float *mag, const float *raw,
+                     size_t n, double t0_s, double cadence_hint_spm)
+{
+  (void)mag;
+  if (!c || (n && (!vert || !raw))) return GB_EINVAL;
+  if (!c->have_t) { c->t_first = t0_s; c->have_t = 1; }
+  c->hint_spm = cadence_hint_spm > 0 && isfinite(cadence_hint_spm) ? cadence_hint_spm : 0;
+  /* process in pieces so the ring never overwrites samples still needed */
+  size_t piece = c->cap / 4;
+  for (size_t i0 = 0; i0 < n; i0 += piece) {
+    size_t i1 = i0 + piece < n ? i0 + piece : n;
+    for (size_t i = i0; i < i1; i++) {
+      float am = 0;
+      for (int ch = 0; ch < c->channels; ch++) am = fmaxf(am, fabsf(raw[i * (size_t)c->channels + (size_t)ch]));
+      float v = vert[i];
+      if (!isfinite(v)) v = 1.0f; /* a gap reads as rest */
+      add_sample(c, v, am);
+    }
+    int rc = process(c, 0);
+    if (rc) return rc;
+  }
+  return 0;
+}
+
+int gb_contacts_finish(gb_contacts *c, gb_step **steps, size_t *n_steps)
+{
+  if (!c || !steps || !n_steps) return GB_EINVAL;
+  *steps = NULL;
+  *n_steps = 0;
+  if (c->n > 0) {
+    /* complete the smoother with the last value, then decide the remaining candidates */
+    float last = rv(c, c->v, c->n - 1), am = rv(c, c->amax, c->n - 1);
+    uint64_t n_real = c->n;
+    for (size_t i = 0; i + 1 < c->w; i++) add_sample(c, last, am);
+    c->n_sm = n_real < c->n_sm ? n_real : c->n_sm;
+    int rc = process(c, 1);
+    if (rc) return rc;
+  }
+  *steps = c->steps;
+  *n_steps = c->n_steps;
+  c->steps = NULL;
+  c->n_steps = c->cap_steps = 0;
+  return 0;
+}
+
+const char *gb_contacts_note(const gb_contacts *c) { return c ? c->note : ""; }
+
+void gb_contacts_free(gb_contacts *c)
+{
+  if (!c) return;
+  free(c->v); free(c->amax); free(c->b1); free(c->sm); free(c->steps); free(c->d2);
+  free(c);
+}

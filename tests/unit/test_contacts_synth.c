@@ -1,0 +1,270 @@
+/* Contacts stage on synthetic running (tests/unit/helpers/signals.h: ground truth
+ * from the generator). Walking, running, a cadence surge and a stop, at 100, 500
+ * and 1000 Hz, clean and noisy, with and without a cadence hint:
+ *  - contact F1 ≥ 0.98 at ±25 ms;
+ *  - trunk: contact time within ±10 ms and vertical oscillation within ±0.5 cm
+ *    of the analytic spring-mass values;
+ *  - no contacts while still, block-size invariance, low-rate note, clipping. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "gaitbatch/config.h"
+#include "gait/gait_internal.h"
+#include "helpers/signals.h"
+
+static gb_analysis_params params(void)
+{
+  gb_config cfg;
+  gb_config_defaults(&cfg);
+  return cfg.analysis;
+}
+
+/* The analyzer passes the latest cadence estimate; emulate a tracker that reports
+ * the median step cadence of the truth over the previous 8 s (it lags changes). */
+static double lagged_hint(const gbt_signal *s, double t, int unilateral)
+{
+  double iv[256];
+  int n = 0;
+  for (size_t k = 1; k < s->n_steps && n < 256; k++) {
+    if (s->steps[k].t_s <= t - 8 || s->steps[k].t_s > t) continue;
+    double T = s->steps[k].t_s - s->steps[k - 1].t_s;
+    if (unilateral) T /= 2;
+    if (T < 1.0) iv[n++] = T;
+  }
+  if (n < 3) return 0;
+  for (int a = 1; a < n; a++) {
+    double y = iv[a];
+    int b = a - 1;
+    while (b >= 0 && iv[b] > y) { iv[b + 1] = iv[b]; b--; }
+    iv[b + 1] = y;
+  }
+  return 60.0 / iv[n / 2];
+}
+
+typedef struct run_out {
+  gb_step *st;
+  size_t n;
+  char note[256];
+} run_out;
+
+static void run_contacts(const gbt_signal *s, double fs, gb_location loc, double full_scale,
+                         size_t block, int use_hint, run_out *o)
+{
+  gb_analysis_params p = params();
+  gb_analyzer_input in = {fs, s->channels, loc, full_scale};
+  gb_contacts *c = gb_contacts_create(&p, &in);
+  assert_non_null(c);
+  int uni = gb_location_is_unilateral(loc);
+  for (size_t i = 0; i < s->n; i += block) {
+    size_t m = i + block < s->n ? block : s->n - i;
+    double t = (double)i / fs;
+    double hint = use_hint ? lagged_hint(s, t, uni) : 0;
+    assert_int_equal(gb_contacts_push(c, s->vert + i, s->vert + i, s->frames + i * (size_t)s->channels,
+                                      m, t, hint), 0);
+  }
+  snprintf(o->note, sizeof o->note, "%s", gb_contacts_note(c));
+  assert_int_equal(gb_contacts_finish(c, &o->st, &o->n), 0);
+  gb_contacts_free(c);
+}
+
+static double score(const gbt_signal *s, const run_out *o, double tol, double *r, double *p)
+{
+  double *d = malloc((o->n + 1) * sizeof(double)), *t = malloc((s->n_steps + 1) * sizeof(double));
+  for (size_t i = 0; i < o->n; i++) d[i] = o->st[i].t_s;
+  for (size_t i = 0; i < s->n_steps; i++) t[i] = s->steps[i].t_s;
+  double f1 = gbt_f1(d, o->n, t, s->n_steps, tol, r, p);
+  free(d);
+  free(t);
+  return f1;
+}
+
+/* still 5 s, walk 15 s, run 30 s, surge 165→185 spm in 4 s, run 20 s, stop 10 s, run 20 s */
+static void mixed_spec(gbt_spec *sp, int site, double fs, double noise)
+{
+  memset(sp, 0, sizeof *sp);
+  sp->fs = fs;
+  sp->site = site;
+  sp->channels = 1;
+  sp->noise_sd = noise;
+  sp->seed = 1234;
+  gbt_segment seg[] = {{GBT_STILL, 5, 0, 0, 1, 0.5, 0, 0, 0},    {GBT_WALK, 15, 110, 110, 1, 0.5, 0, 0, 0},
+                       {GBT_RUN, 30, 165, 165, 1, 0.5, 0, 0, 0},  {GBT_RUN, 4, 165, 185, 1.2, 0.5, 0, 0, 0},
+                       {GBT_RUN, 20, 185, 185, 1.2, 0.5, 0, 0, 0}, {GBT_STILL, 10, 0, 0, 1, 0.5, 0, 0, 0},
+                       {GBT_RUN, 20, 170, 170, 1, 0.5, 0, 0, 0}};
+  sp->n_seg = 7;
+  memcpy(sp->seg, seg, sizeof seg);
+}
+
+static void check_site(int site, gb_location loc, double noise_noisy)
+{
+  const double rates[] = {100, 500, 1000};
+  for (int ri = 0; ri < 3; ri++)
+    for (int nz = 0; nz < 2; nz++)
+      for (int h = 0; h < 2; h++) {
+        gbt_spec sp;
+        mixed_spec(&sp, site, rates[ri], nz ? noise_noisy : 0);
+        gbt_signal s;
+        assert_int_equal(gbt_build(&sp, &s), 0);
+        run_out o;
+        run_contacts(&s, rates[ri], loc, 0, 997, h, &o);
+        double r, p, f1 = score(&s, &o, 0.025, &r, &p);
+        printf("  %s %4.0f Hz noise %.2f hint %d: truth %zu detected %zu F1 %.4f (R %.4f P %.4f)\n",
+               gb_location_name(loc), rates[ri], sp.noise_sd, h, s.n_steps, o.n, f1, r, p);
+        assert_true(f1 >= 0.98);
+        if (site == GBT_SITE_TRUNK) {
+          /* contact time and oscillation on matched running steps */
+          double ct = 0, vo = 0;
+          int nct = 0, nvo = 0;
+          for (size_t i = 0; i < s.n_steps; i++) {
+            if (s.steps[i].kind != GBT_RUN) continue;
+            for (size_t k = 0; k < o.n; k++) {
+              if (fabs(o.st[k].t_s - s.steps[i].t_s) > 0.025) continue;
+              if (isfinite(o.st[k].contact_time_ms)) { ct += o.st[k].contact_time_ms - s.steps[i].ct_s * 1000; nct++; }
+              if (isfinite(o.st[k].vertical_osc_cm)) { vo += o.st[k].vertical_osc_cm - s.steps[i].vo_cm; nvo++; }
+              break;
+            }
+          }
+          assert_true(nct > 100 && nvo > 100);
+          printf("    contact time bias %+.1f ms, vertical oscillation bias %+.2f cm\n", ct / nct, vo / nvo);
+          assert_true(fabs(ct / nct) <= 10.0);
+          assert_true(fabs(vo / nvo) <= 0.5);
+        }
+        free(o.st);
+        gbt_free(&s);
+      }
+}
+
+static void test_trunk_contacts(void **state)
+{
+  (void)state;
+  check_site(GBT_SITE_TRUNK, GB_LOC_SACRUM, 0.05);
+}
+
+static void test_shank_contacts(void **state)
+{
+  (void)state;
+  check_site(GBT_SITE_SHANK, GB_LOC_TIBIA, 0.10);
+}
+
+static void test_still_gives_no_contacts(void **state)
+{
+  (void)state;
+  gbt_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.fs = 500;
+  sp.channels = 1;
+  sp.noise_sd = 0.1; /* ten times a MEMS noise floor */
+  sp.seed = 99;
+  sp.n_seg = 1;
+  sp.seg[0].kind = GBT_STILL;
+  sp.seg[0].dur_s = 60;
+  gbt_signal s;
+  assert_int_equal(gbt_build(&sp, &s), 0);
+  for (int site = 0; site < 2; site++) {
+    run_out o;
+    run_contacts(&s, sp.fs, site ? GB_LOC_TIBIA : GB_LOC_SACRUM, 0, 1000, 0, &o);
+    assert_int_equal(o.n, 0);
+    free(o.st);
+  }
+  gbt_free(&s);
+}
+
+static void test_block_size_invariance(void **state)
+{
+  (void)state;
+  gbt_spec sp;
+  mixed_spec(&sp, GBT_SITE_TRUNK, 500, 0.05);
+  gbt_signal s;
+  assert_int_equal(gbt_build(&sp, &s), 0);
+  run_out a, b;
+  gb_analysis_params p = params();
+  /* the hint is constant here so that only the block size differs */
+  gb_analyzer_input in = {500, 1, GB_LOC_SACRUM, 0};
+  size_t blocks[2] = {1, 4096};
+  run_out *outs[2] = {&a, &b};
+  for (int k = 0; k < 2; k++) {
+    gb_contacts *c = gb_contacts_create(&p, &in);
+    for (size_t i = 0; i < s.n; i += blocks[k]) {
+      size_t m = i + blocks[k] < s.n ? blocks[k] : s.n - i;
+      assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.frames + i, m, (double)i / 500, 170), 0);
+    }
+    assert_int_equal(gb_contacts_finish(c, &outs[k]->st, &outs[k]->n), 0);
+    gb_contacts_free(c);
+  }
+  assert_int_equal(a.n, b.n);
+  assert_true(a.n > 100);
+  assert_memory_equal(a.st, b.st, a.n * sizeof(gb_step));
+  free(a.st);
+  free(b.st);
+  gbt_free(&s);
+}
+
+static void test_low_rate_has_no_landing(void **state)
+{
+  (void)state;
+  gbt_spec sp;
+  mixed_spec(&sp, GBT_SITE_SHANK, 50, 0);
+  gbt_signal s;
+  assert_int_equal(gbt_build(&sp, &s), 0);
+  run_out o;
+  run_contacts(&s, 50, GB_LOC_TIBIA, 0, 500, 1, &o);
+  assert_true(o.n > 50);
+  for (size_t i = 0; i < o.n; i++) {
+    assert_true(isnan(o.st[i].impact_ratio));
+    assert_int_equal(o.st[i].landing, GB_LANDING_UNKNOWN);
+    assert_true(isfinite(o.st[i].peak_g));
+  }
+  assert_non_null(strstr(o.note, "50 Hz"));
+  free(o.st);
+  gbt_free(&s);
+}
+
+static void test_clipping(void **state)
+{
+  (void)state;
+  for (int known = 0; known < 2; known++) {
+    gbt_spec sp;
+    memset(&sp, 0, sizeof sp);
+    sp.fs = 1000;
+    sp.site = GBT_SITE_SHANK;
+    sp.channels = 1;
+    sp.clip_g = 4.0; /* rearfoot impacts (~6 g) clip, midfoot ones (~5.8 g) too: use share 1 */
+    sp.seed = 5;
+    sp.n_seg = 2;
+    sp.seg[0] = (gbt_segment){GBT_RUN, 20, 170, 170, 1, 1.0, 0, 0, 0};
+    sp.seg[1] = (gbt_segment){GBT_RUN, 20, 170, 170, 0.4, 1.0, 0, 0, 0}; /* peaks ~3 g: no clip */
+    gbt_signal s;
+    assert_int_equal(gbt_build(&sp, &s), 0);
+    run_out o;
+    run_contacts(&s, 1000, GB_LOC_TIBIA, known ? 4.0 : 0.0, 1000, 1, &o);
+    size_t c1 = 0, n1 = 0, c2 = 0, n2 = 0;
+    for (size_t i = 0; i < o.n; i++) {
+      if (o.st[i].t_s < 19.5) { n1++; c1 += o.st[i].clipped != 0; }
+      else if (o.st[i].t_s > 20.5) { n2++; c2 += o.st[i].clipped != 0; }
+    }
+    printf("  full scale %s: clipped %zu/%zu (clipping part), %zu/%zu (below range)\n",
+           known ? "known" : "unknown", c1, n1, c2, n2);
+    assert_true(n1 > 20 && n2 > 20);
+    assert_int_equal(c1, n1);
+    assert_int_equal(c2, 0);
+    free(o.st);
+    gbt_free(&s);
+  }
+}
+
+int main(void)
+{
+  const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_trunk_contacts),        cmocka_unit_test(test_shank_contacts),
+      cmocka_unit_test(test_still_gives_no_contacts), cmocka_unit_test(test_block_size_invariance),
+      cmocka_unit_test(test_low_rate_has_no_landing), cmocka_unit_test(test_clipping),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}
