@@ -32,7 +32,7 @@ check "config change re-analyses all" grep -q "analysed $n " "$T/out"
 
 # one new recording: exactly that one is analysed
 "$GB_BIN" synth -o "$T/extra" --run --scenario steady --location sacrum --rate 100 --minutes 1 --seed 5 >/dev/null
-f=$(ls "$T/extra" | grep -E '\.(wav|flac|csv)$' | head -n 1)
+f=$(ls "$T/extra" | grep -E '\.(wav|flac|csv)$' | grep -v '^manifest' | head -n 1)
 cp "$T/extra/$f" "$D/new_$f"
 add_row "$D/manifest.csv" "new_$f" new_run zed 2026-02-01T08:00:00Z sacrum g 16
 expect_rc 0 "$GB_BIN" batch "$D" -o "$T/o" -j 2 -c "$T/cfg.ini"
