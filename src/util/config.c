@@ -59,7 +59,7 @@ static const param_desc params[] = {
   {"analysis", "min_step_fraction", A(min_step_fraction), 0, 0.6, 0.2, 0.95,
    "contacts closer than this share of the expected step interval are merged"},
   {"analysis", "landing_ratio_threshold", A(landing_ratio_threshold), 0, 1.0, 0.01, 100,
-   "impact(10-20 Hz)/active(4-8 Hz) energy ratio above which a step is rearfoot"},
+   "rearfoot when the energy 10-20 Hz over 4-8 Hz (1 Hz PSD bins) in the 150 ms after contact, measured from the contact level, reaches this; tibia/foot/thigh only"},
   {"analysis", "lean_ref_still_s", A(lean_ref_still_s), 0, 3, 0.5, 120,
    "still standing needed to take the upright reference for trunk lean, s"},
   {"analysis", "warmup_window_s", A(warmup_window_s), 0, 300, 30, 3600,
