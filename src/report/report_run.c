@@ -142,6 +142,7 @@ static int write_run_impl(rp_out *out, const char *path, const gb_run_meta *meta
                           s->landing, s->clipped, s->side, s->bout_kind};
   }
   CK(rp_table_write(root, &rp_tab_steps, st, res->n_steps, &ds), "writing /steps");
+  rp_labels_init();
   CK(rp_attr_strs(ds, "landing_labels", rp_landing_labels, 3), "writing /steps landing_labels");
   CK(rp_attr_strs(ds, "bout_kind_labels", rp_bout_kind_labels, 4),
      "writing /steps bout_kind_labels");

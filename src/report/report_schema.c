@@ -4,10 +4,12 @@
  * as in the accelerometry literature; "" marks text fields. */
 #include "report/report_schema.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gaitbatch/analyzer.h"
 #include "gaitbatch/types.h"
 
 #define NF(a) (sizeof(a) / sizeof *(a))
@@ -176,47 +178,57 @@ const rp_table rp_tab_weekly = {"weekly", f_weekly, NF(f_weekly), sizeof(rp_week
 
 /* ---- enumerations as text ------------------------------------------------------ */
 
-const char *const rp_landing_labels[3] = {"unknown", "rearfoot", "midfoot"};
-const char *const rp_bout_kind_labels[4] = {"still", "walking", "running", "other"};
-static const char *const pattern_labels[] = {"unknown", "rearfoot", "midfoot", "mixed"};
-static const char *const location_labels[] = {"unknown", "tibia", "foot", "sacrum",
-                                              "trunk",   "wrist", "thigh"};
-static const char *const severity_labels[] = {"info", "warn", "high"};
-/* index = gb_event_kind (0 is not a kind) */
-static const char *const event_labels[] = {"none",        "warmup_missing", "surge",
-                                           "fatigue_drift", "abrupt_stop", "irregular",
-                                           "asymmetry",   "trunk_lean",     "warmup"};
+/* The names come from the library's own name functions (analyzer.h, types.h), so a
+ * report and every other output spell an enumeration the same way. */
+static const char *landing_at(int v) { return gb_landing_name((gb_landing)v); }
+static const char *pattern_at(int v) { return gb_landing_pattern_name((gb_landing_pattern)v); }
+static const char *bout_at(int v) { return gb_bout_kind_name((gb_bout_kind)v); }
+static const char *event_at(int v) { return v == 0 ? "none" : gb_event_kind_name((gb_event_kind)v); }
+static const char *location_at(int v) { return gb_location_name((gb_location)v); }
+static const char *severity_at(int v) { return gb_severity_name((gb_severity)v); }
 
-static void enum_text(const char *const *labels, size_t n, int32_t v, char *buf, size_t len)
+const char *rp_landing_labels[3];
+const char *rp_bout_kind_labels[4];
+
+static void init_labels(void)
 {
-  if (v >= 0 && (size_t)v < n)
-    snprintf(buf, len, "%s", labels[v]);
+  for (int i = 0; i < 3; i++) rp_landing_labels[i] = landing_at(i);
+  for (int i = 0; i < 4; i++) rp_bout_kind_labels[i] = bout_at(i);
+}
+
+void rp_labels_init(void)
+{
+  static pthread_once_t once = PTHREAD_ONCE_INIT;
+  pthread_once(&once, init_labels);
+}
+
+static void enum_text(const char *(*name)(int), int n, int32_t v, char *buf, size_t len)
+{
+  if (v >= 0 && v < n)
+    snprintf(buf, len, "%s", name((int)v));
   else
     snprintf(buf, len, "%d", (int)v);
 }
 
-static int32_t enum_parse(const char *const *labels, size_t n, const char *s)
+static int32_t enum_parse(const char *(*name)(int), int n, const char *s)
 {
-  for (size_t i = 0; i < n; i++)
-    if (strcmp(s, labels[i]) == 0) return (int32_t)i;
+  for (int i = 0; i < n; i++)
+    if (strcmp(s, name(i)) == 0) return (int32_t)i;
   char *end = NULL;
   long v = strtol(s, &end, 10);
   if (end != s && *end == '\0') return (int32_t)v;
   return 0; /* the "unknown"/first label */
 }
 
-#define ENUM_FNS(name, labels)                                                       \
-  void rp_##name##_text(int32_t v, char *buf, size_t len)                            \
-  {                                                                                  \
-    enum_text(labels, NF(labels), v, buf, len);                                      \
-  }                                                                                  \
-  int32_t rp_##name##_parse(const char *s) { return enum_parse(labels, NF(labels), s); }
+#define ENUM_FNS(fname, at, count)                                                   \
+  void rp_##fname##_text(int32_t v, char *buf, size_t len) { enum_text(at, count, v, buf, len); } \
+  int32_t rp_##fname##_parse(const char *s) { return enum_parse(at, count, s); }
 
-ENUM_FNS(landing_pattern, pattern_labels)
-ENUM_FNS(bout_kind, rp_bout_kind_labels)
-ENUM_FNS(event_kind, event_labels)
-ENUM_FNS(location, location_labels)
-ENUM_FNS(severity, severity_labels)
+ENUM_FNS(landing_pattern, pattern_at, GB_PATTERN_MIXED + 1)
+ENUM_FNS(bout_kind, bout_at, GB_BOUT_OTHER + 1)
+ENUM_FNS(event_kind, event_at, GB_EVENT_WARMUP + 1)
+ENUM_FNS(location, location_at, GB_LOC_THIGH + 1)
+ENUM_FNS(severity, severity_at, GB_SEV_HIGH + 1)
 
 void rp_put_str(char *dst, size_t width, const char *src)
 {

@@ -156,8 +156,9 @@ void rp_location_text(int32_t v, char *buf, size_t len);
 int32_t rp_location_parse(const char *s);
 void rp_severity_text(int32_t v, char *buf, size_t len);
 int32_t rp_severity_parse(const char *s);
-extern const char *const rp_landing_labels[3];   /* index = gb_landing */
-extern const char *const rp_bout_kind_labels[4]; /* index = gb_bout_kind */
+extern const char *rp_landing_labels[3];   /* index = gb_landing; after rp_labels_init() */
+extern const char *rp_bout_kind_labels[4]; /* index = gb_bout_kind; after rp_labels_init() */
+void rp_labels_init(void);
 
 /* Copy a C string into a fixed-width field: zero-filled, truncated to width. */
 void rp_put_str(char *dst, size_t width, const char *src);
