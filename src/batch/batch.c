@@ -174,6 +174,8 @@ static void *worker(void *arg)
       snprintf(msg, sizeof msg, "%s", j->err);
     logf_locked(p, j->status == GB_OK ? GB_LOG_INFO : GB_LOG_ERROR, j->req->meta.run_id,
                 j->status == GB_OK ? (j->reused ? "reused" : "analysed") : "failed", msg);
+    if (j->status == GB_OK && !j->reused && j->prov.warnings[0])
+      logf_locked(p, GB_LOG_WARN, j->req->meta.run_id, "source_warning", j->prov.warnings);
     pthread_mutex_lock(&p->mu);
     p->done++;
     if (p->o->on_progress) p->o->on_progress(p->o->user, p->done, p->n_jobs);

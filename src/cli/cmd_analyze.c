@@ -107,7 +107,8 @@ int gb_cmd_analyze(int argc, char **argv)
     gb_result *res = NULL;
     gb_flag *flags = NULL;
     size_t n_flags = 0;
-    int st = gb_analyze_file(&cfg, &reqs[i], report, created, &res, &flags, &n_flags, NULL, err,
+    gb_provenance prov;
+    int st = gb_analyze_file(&cfg, &reqs[i], report, created, &res, &flags, &n_flags, &prov, err,
                              sizeof err);
     if (st != GB_OK) {
       gb_cli_error("%s", err[0] ? err : gb_strerror(st));
@@ -115,6 +116,7 @@ int gb_cmd_analyze(int argc, char **argv)
       continue;
     }
     ok++;
+    if (prov.warnings[0]) gb_cli_warn("%s: %s", reqs[i].meta.path, prov.warnings);
     if (json)
       gb_cli_print_summary_json(stdout, reqs[i].meta.run_id, &res->summary, flags, n_flags, report);
     else
