@@ -45,6 +45,12 @@ int gb_report_read_run(const char *path, gb_run_meta *meta, gb_provenance *prov,
                        gb_result **res, gb_flag **flags, size_t *n_flags, char *err,
                        size_t errlen);
 
+/* Reads the metadata, provenance, one-row summary and flags of a run report, but
+ * not its per-window and per-step tables: what a batch needs to reuse a run. */
+int gb_report_read_run_summary(const char *path, gb_run_meta *meta, gb_provenance *prov,
+                               gb_summary *summary, gb_flag **flags, size_t *n_flags, char *err,
+                               size_t errlen);
+
 /* ---- batch summary --------------------------------------------------------- */
 
 typedef enum gb_run_status { GB_RUN_OK = 0, GB_RUN_FAILED = 1 } gb_run_status;

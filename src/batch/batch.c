@@ -102,8 +102,8 @@ static void run_job(pool *p, job *j)
       return;
     }
     gb_run_meta_init(&j->meta);
-    j->status = gb_report_read_run(j->report_path, &j->meta, &j->prov, &j->res, &j->flags,
-                                   &j->n_flags, j->err, sizeof j->err);
+    j->status = gb_report_read_run_summary(j->report_path, &j->meta, &j->prov, &j->summary,
+                                           &j->flags, &j->n_flags, j->err, sizeof j->err);
     j->reused = 1;
     return;
   }
@@ -114,25 +114,24 @@ static void run_job(pool *p, job *j)
       gb_run_meta stored;
       gb_run_meta_init(&stored);
       gb_provenance prov;
-      gb_result *res = NULL;
+      gb_summary summary;
       gb_flag *flags = NULL;
       size_t nf = 0;
       char rerr[256];
-      int st = gb_report_read_run(j->report_path, &stored, &prov, &res, &flags, &nf, rerr,
-                                  sizeof rerr);
+      int st = gb_report_read_run_summary(j->report_path, &stored, &prov, &summary, &flags, &nf,
+                                          rerr, sizeof rerr);
       if (st == GB_OK && report_is_current(j, input_hash, config_hash, &stored, &prov)) {
         j->status = GB_OK;
         j->reused = 1;
         j->meta = stored;
         j->prov = prov;
-        j->res = res;
+        j->summary = summary;
         j->flags = flags;
         j->n_flags = nf;
         return;
       }
       if (st != GB_OK) logf_locked(p, GB_LOG_WARN, j->req->meta.run_id, "report_unreadable", rerr);
       gb_run_meta_clear(&stored);
-      gb_result_free(res);
       free(flags);
     }
   }

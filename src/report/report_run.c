@@ -268,9 +268,11 @@ static int read_extra(hid_t root, char **out)
   return 0;
 }
 
+/* tables = 0 reads the one-row /summary but not the per-window and per-step tables
+ * (what a batch needs to reuse an unchanged run). */
 static int read_run_impl(const char *path, gb_run_meta *meta, gb_provenance *prov,
                          gb_result **res_out, gb_flag **flags_out, size_t *n_flags_out,
-                         char *err, size_t errlen)
+                         int tables, char *err, size_t errlen)
 {
   hid_t f;
   int rc = rp_open_report(path, "gaitbatch.run", &f, NULL, 0, err, errlen);
@@ -329,7 +331,8 @@ static int read_run_impl(const char *path, gb_run_meta *meta, gb_provenance *pro
     rp_summary_from_row(rows, &res->summary);
     free(rows);
     rows = NULL;
-
+  }
+  if (res_out && tables) {
     RD(rp_table_read(f, "cadence", &rp_tab_cadence, &rows, &n), "reading /cadence");
     res->cadence = rows;
     res->n_cadence = n;
@@ -417,7 +420,23 @@ int gb_report_read_run(const char *path, gb_run_meta *meta, gb_provenance *prov,
   if (n_flags) *n_flags = 0;
   if (!path) return gb_err(err, errlen, GB_EINVAL, "gb_report_read_run: path is NULL");
   rp_lock();
-  int rc = read_run_impl(path, meta, prov, res, flags, n_flags, err, errlen);
+  int rc = read_run_impl(path, meta, prov, res, flags, n_flags, 1, err, errlen);
   rp_unlock();
+  return rc;
+}
+
+int gb_report_read_run_summary(const char *path, gb_run_meta *meta, gb_provenance *prov,
+                               gb_summary *summary, gb_flag **flags, size_t *n_flags, char *err,
+                               size_t errlen)
+{
+  if (flags) *flags = NULL;
+  if (n_flags) *n_flags = 0;
+  if (!path) return gb_err(err, errlen, GB_EINVAL, "gb_report_read_run_summary: path is NULL");
+  gb_result *res = NULL;
+  rp_lock();
+  int rc = read_run_impl(path, meta, prov, summary ? &res : NULL, flags, n_flags, 0, err, errlen);
+  rp_unlock();
+  if (rc == GB_OK && summary) *summary = res->summary;
+  gb_result_free(res);
   return rc;
 }
