@@ -265,7 +265,7 @@ static int finish_tables(gb_analyzer *a, gb_result **out)
   r->summary.duration_s = duration;
   r->summary.sample_rate_hz = a->in.sample_rate_hz;
   r->summary.location = a->in.location;
-  if ((rc = gb_events_compute(&a->p, &a->in, r, lean, n_lean))) {
+  if ((rc = gb_events_compute(&a->p, NULL, &a->in, r, lean, n_lean))) {
     free(lean);
     goto stage_fail_events;
   }

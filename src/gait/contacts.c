@@ -63,6 +63,10 @@
 #define GB_CT_FLIGHT_G 0.4      /* below this between steps = flight (free fall reads 0 g) */
 #define GB_CT_ONSET_BACK_S 0.08 /* shank: the impact rise is searched this far back, s */
 #define GB_CT_IMPACT_WIN_S 0.15 /* window after IC for the impact/active spectrum, s */
+#define GB_CT_EDGE_LO 0.6       /* lower level of the loading edge, share of flight → 1 g:
+                                   above the pre-contact pelvis rise (≤ 0.5 g on the alcantara
+                                   trials), on the near-linear start of a half-sine force
+                                   (Blickhan 1989 spring-mass: 0.6 g ~20 ms after contact) */
 #define GB_CT_STANCE_MAX_S 0.5  /* search for the 1 g crossings at most this far, s */
 #define GB_CT_MAX_D_S 1.8       /* cap on the detection half-window, s */
 #define GB_CT_CLIP_FRAC 0.98    /* peak within 2 % of full scale = clipped */
@@ -340,6 +344,47 @@ static int push_step(gb_contacts *c, const gb_step *s)
   return 0;
 }
 
+/* Initial contact of a running stance seen from the trunk, in samples
+ * (fractional): where the vertical force lifts the sensor off its flight level.
+ * In flight the sensor reads its free-fall level `base` (≈ 0 g); from IC the
+ * ground reaction lifts it to body weight (1 g) within a few tens of ms. The
+ * loading edge is the line through the first up-crossing of 1 g after the flight
+ * minimum and the last up-crossing of base + GB_CT_EDGE_LO·(1 g − base) before it
+ * (raw vertical), extrapolated to `base`; for a half-sine force of peak 2–3 g this
+ * lands within ~2 ms of the true contact. Unlike the symmetric half-sine fit of
+ * the 1 g crossings it does not assume the force is symmetric about mid-stance:
+ * real loading rises faster than it unloads (impact peak), which put the fitted IC
+ * ~20 ms early on both the alcantara force-plate trials and the synthetic suite.
+ * The last (not the first) lower crossing skips the slow pre-contact rise of the
+ * pelvis that real trunk signals show before the foot lands (up to ~0.5 g, 50–70 ms
+ * ahead of the force on some alcantara trials). Returns -1 when no flight or edge
+ * is found before peak index k. */
+static int stance_ic(const gb_contacts *c, uint64_t k, double t_up, uint64_t back_lim, double *ic)
+{
+  if (isnan(t_up)) return -1;
+  /* flight before: from t_up back while the smoothed signal stays below 1 g */
+  uint64_t ju = (uint64_t)floor(t_up), m0 = ju;
+  for (uint64_t j = ju; j > k - back_lim && rv(c, c->sm, j) < 1.0f; j--)
+    if (rv(c, c->sm, j) < rv(c, c->sm, m0)) m0 = j;
+  float b0 = rv(c, c->sm, m0);
+  if (!(b0 < GB_CT_FLIGHT_G) || m0 >= k) return -1;
+  double lo = b0 + GB_CT_EDGE_LO * (1.0 - b0), xa = -1, xb = -1;
+  uint64_t jb = 0;
+  for (uint64_t j = m0 + 1; j <= k; j++) {
+    double y0 = rv(c, c->v, j - 1), y1 = rv(c, c->v, j);
+    if (y0 < 1.0 && y1 >= 1.0) { xb = (double)(j - 1) + (1.0 - y0) / (y1 - y0); jb = j; break; }
+  }
+  if (xb < 0) return -1;
+  for (uint64_t j = jb; j > m0; j--) {
+    double y0 = rv(c, c->v, j - 1), y1 = rv(c, c->v, j);
+    if (y0 < lo && y1 >= lo) { xa = (double)(j - 1) + (lo - y0) / (y1 - y0); break; }
+  }
+  if (xa < 0 || !(xb > xa)) return -1;
+  *ic = xa - (xb - xa) * (GB_CT_EDGE_LO / (1.0 - GB_CT_EDGE_LO));
+  if (*ic < (double)m0) *ic = (double)m0;
+  return 0;
+}
+
 /* ---- one candidate -------------------------------------------------------- */
 
 /* Oldest sample index still in the ring. */
@@ -389,6 +434,18 @@ static int accept(gb_contacts *c, uint64_t k, double own_int)
       if (tc > 0 && tc < 0.95 * own_int * fs) {
         ic = 0.5 * (t_up + t_dn) - 0.5 * tc;
         ct = tc / fs * 1000.0;
+      }
+      /* IC: the foot of the loading edge (see stance_ic); toe-off stays with the
+         half-sine fit, whose falling quarter matches the unloading (the force plate
+         toe-off of the alcantara trials lies within a few ms of it, while the foot of
+         the trunk's unloading edge lags the force by ~25 ms there) */
+      double e_ic;
+      if (tc > 0 && tc < 0.95 * own_int * fs && stance_ic(c, k, t_up, back_lim, &e_ic) == 0) {
+        double to = 0.5 * (t_up + t_dn) + 0.5 * tc;
+        if (to - e_ic > 0 && to - e_ic < 0.95 * own_int * fs) {
+          ic = e_ic;
+          ct = (to - e_ic) / fs * 1000.0;
+        }
       }
     }
   } else {
@@ -630,6 +687,52 @@ int gb_contacts_push(gb_contacts *c, const float *vert, const float *mag, const 
   return 0;
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* One-leg sensors (tibia, foot, thigh) report their own leg only. Before the
+ * cadence hint exists (the first seconds of a run after a standstill) the
+ * detector cannot tell a stride from a step, and the other leg's contact —
+ * transmitted at a fraction of the size — is picked too: an alternating strong /
+ * weak sequence at half the stride interval. At finish the stride is known: a
+ * contact that sits between two neighbours one stride apart (the median interval
+ * of the surrounding GB_CT_LEG_WIN intervals), each under 0.7 stride from it, and is
+ * weaker than both, is the other leg's and is dropped. Costs O(n·w log w). */
+#define GB_CT_LEG_WIN 60
+static void drop_other_leg(gb_step *s, size_t *n)
+{
+  size_t m = *n;
+  if (m < 8) return;
+  unsigned char *drop = calloc(m, 1);
+  if (!drop) return; /* best effort: keep the table as detected */
+  double buf[GB_CT_LEG_WIN + 1];
+  for (size_t i = 1; i + 1 < m; i++) {
+    size_t j0 = i > GB_CT_LEG_WIN / 2 ? i - GB_CT_LEG_WIN / 2 : 0;
+    size_t j1 = j0 + GB_CT_LEG_WIN < m - 1 ? j0 + GB_CT_LEG_WIN : m - 1; /* intervals j: t[j+1]-t[j] */
+    if (j1 - j0 < GB_CT_LEG_WIN && j1 + 1 >= m && m - 1 > GB_CT_LEG_WIN) j0 = m - 1 - GB_CT_LEG_WIN;
+    size_t nb = 0;
+    for (size_t j = j0; j < j1 && nb < GB_CT_LEG_WIN + 1; j++) {
+      double d = s[j + 1].t_s - s[j].t_s;
+      if (d > 0 && d < 2.5) buf[nb++] = d; /* within continuous gait (2.5 s: slowest stride) */
+    }
+    if (nb < 8) continue;
+    qsort(buf, nb, sizeof *buf, cmp_double);
+    double M = nb % 2 ? buf[nb / 2] : 0.5 * (buf[nb / 2 - 1] + buf[nb / 2]);
+    double a = s[i].t_s - s[i - 1].t_s, b = s[i + 1].t_s - s[i].t_s;
+    if (a < 0.7 * M && b < 0.7 * M && a + b > 0.7 * M && a + b < 1.3 * M && s[i].peak_g < s[i - 1].peak_g &&
+        s[i].peak_g < s[i + 1].peak_g)
+      drop[i] = 1;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < m; i++)
+    if (!drop[i]) s[k++] = s[i];
+  *n = k;
+  free(drop);
+}
+
 int gb_contacts_finish(gb_contacts *c, gb_step **steps, size_t *n_steps)
 {
   if (!c || !steps || !n_steps) return GB_EINVAL;
@@ -644,6 +747,7 @@ int gb_contacts_finish(gb_contacts *c, gb_step **steps, size_t *n_steps)
     int rc = process(c, 1);
     if (rc) return rc;
   }
+  if (c->unilateral) drop_other_leg(c->steps, &c->n_steps);
   *steps = c->steps;
   *n_steps = c->n_steps;
   c->steps = NULL;

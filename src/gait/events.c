@@ -10,33 +10,38 @@
  *     impact: positive = rise); reference = the early level (spm or g).
  *   abrupt_stop: value = time from the last running-paced step to stillness, s;
  *     reference = stop_max_s.
- *   irregular: value = largest rolling CV of peak_g; reference = GB_EV_IMPACT_CV_MAX.
+ *   irregular: value = largest rolling CV of peak_g about its linear trend (20
+ *     steps); reference = risk impact_cv_max.
  *   asymmetry: value = alternating-step peak_g asymmetry, %; reference =
- *     GB_EV_ASYM_PCT.
+ *     risk asymmetry_max_pct.
  *   trunk_lean: value = median lean (deg) or drift (deg); reference = the limit.
- * Thresholds that live in gb_risk_params are fixed here at the same documented
- * values, because this stage only receives gb_analysis_params. */
+ * Thresholds that live in gb_risk_params (impact_cv_max, asymmetry_max_pct,
+ * trunk_lean_max_deg, trunk_lean_drift_deg, fatigue_*) come from the `risk`
+ * argument, or from gb_config_defaults() when it is NULL (the analyzer API
+ * carries only gb_analysis_params, so analyzer.c passes NULL today).
+ * Cost: every window is an index range found by bisection, so the whole stage is
+ * O(n log n) in the number of steps (plus O(T) one-second scan positions). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "gaitbatch/config.h"
 #include "gaitbatch/status.h"
 #include "gait/gait_internal.h"
 #include "gait/run_stats.h"
 
 #define GB_EV_WARMUP_PCT 95.0        /* "already at steady intensity": ≥ 95 % of steady (task spec) */
+#define GB_EV_STEADY_WALK_MAX 0.1   /* walking share of the middle third above which a run has
+                                        no steady state (interval session) */
 #define GB_EV_WARMUP_MIN_S 20.0      /* a warm-up window shorter than this (runs under 80 s of
                                         movement) says nothing about a warm-up */
 #define GB_EV_SURGE_IMPACT_PCT 25.0  /* impact jump = surge: +1 m/s raises tibial acceleration
                                         by ~38 % (Sheerin et al., Sports Biomech 2020); 25 %
                                         ≈ a sudden +0.65 m/s */
-#define GB_EV_FATIGUE_CAD_DROP_PCT 3.0  /* = risk fatigue_cadence_drop_pct (Mizrahi 2000: −5 %) */
-#define GB_EV_FATIGUE_IMPACT_PCT 15.0   /* = risk fatigue_impact_rise_pct (Mizrahi 2000: 6.9→11.1 g) */
-#define GB_EV_IMPACT_CV_MAX 0.25     /* = risk impact_cv_max (surface.irregular) */
+#define GB_EV_SURGE_IMPACT_KEEP 0.8  /* a speed-up does not lower impact (Sheerin et al. 2020:
+                                        PTA rises with speed); 0.8 leaves room for the
+                                        step-to-step scatter of a 4 s median */
 #define GB_EV_IRREG_WIN 20           /* steps per rolling window */
-#define GB_EV_ASYM_PCT 10.0          /* = risk asymmetry_max_pct (Zifchock et al. 2008) */
-#define GB_EV_LEAN_MAX_DEG 20.0      /* = risk trunk_lean_max_deg (Teng & Powers 2014: 5–15° typical) */
-#define GB_EV_LEAN_DRIFT_DEG 5.0     /* = risk trunk_lean_drift_deg */
 #define GB_EV_STOP_QUIET_S 3.0       /* no contact for this long after the last step = stopped */
 #define GB_EV_MAX_GAP_S 1.0          /* contacts further apart are not one continuous run */
 
@@ -78,42 +83,56 @@ static int running_span(const gb_result *r, double *t0, double *t1)
   return any;
 }
 
-/* Median peak_g of running steps with t in [a, b). */
-static float median_peak(const gb_result *r, double a, double b, int running_only)
+/* First step with t_s >= t (steps are in time order): every window below is an
+ * index range found by bisection, so each costs O(k log k) in its own k steps and
+ * never rescans the table (a 24 h run has ~250 000 steps). */
+static size_t step_at(const gb_result *r, double t)
 {
-  float *x = malloc((r->n_steps ? r->n_steps : 1) * sizeof(float));
-  if (!x) return NAN;
-  size_t m = 0;
-  for (size_t i = 0; i < r->n_steps; i++)
-    if (r->steps[i].t_s >= a && r->steps[i].t_s < b && (!running_only || is_running(&r->steps[i])))
-      x[m++] = r->steps[i].peak_g;
-  float v = gb_rs_median(x, m);
-  free(x);
-  return v;
+  size_t lo = 0, hi = r->n_steps;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (r->steps[mid].t_s < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+/* Scratch for the window statistics: one buffer of n_steps floats for the whole
+ * finish stage instead of one allocation per window. */
+typedef struct ev_ctx {
+  const gb_analysis_params *p;
+  const gb_analyzer_input *in;
+  const gb_risk_params *risk;
+  const gb_result *r;
+  float *buf;
+} ev_ctx;
+
+/* Median peak_g of (running) steps with t in [a, b). */
+static float median_peak(const ev_ctx *c, double a, double b, int running_only)
+{
+  const gb_result *r = c->r;
+  size_t i0 = step_at(r, a), i1 = step_at(r, b), m = 0;
+  for (size_t i = i0; i < i1; i++)
+    if (!running_only || is_running(&r->steps[i])) c->buf[m++] = r->steps[i].peak_g;
+  return gb_rs_median(c->buf, m);
 }
 
 /* Cadence from the contacts with t in [a, b) (running only when asked). */
-static float step_cadence(const gb_result *r, const gb_analyzer_input *in, double a, double b,
-                          int running_only)
+static float step_cadence(const ev_ctx *c, double a, double b, int running_only)
 {
-  size_t i0 = 0;
-  while (i0 < r->n_steps && r->steps[i0].t_s < a) i0++;
-  size_t i1 = i0;
-  while (i1 < r->n_steps && r->steps[i1].t_s < b) i1++;
-  if (!running_only) return gb_rs_step_cadence(r->steps, i0, i1, GB_EV_MAX_GAP_S * 2, gb_rs_steps_per_contact(in));
+  const gb_result *r = c->r;
+  size_t i0 = step_at(r, a), i1 = step_at(r, b);
+  int mult = gb_rs_steps_per_contact(c->in);
+  if (!running_only) return gb_rs_step_cadence(r->steps, i0, i1, GB_EV_MAX_GAP_S * 2, mult);
   /* running only: intervals between consecutive running steps */
-  float *iv = malloc((i1 > i0 ? i1 - i0 : 1) * sizeof(float));
-  if (!iv) return NAN;
   size_t m = 0;
-  double gap = GB_EV_MAX_GAP_S * gb_rs_steps_per_contact(in);
+  double gap = GB_EV_MAX_GAP_S * mult;
   for (size_t i = i0 + 1; i < i1; i++)
     if (is_running(&r->steps[i]) && is_running(&r->steps[i - 1])) {
       double d = r->steps[i].t_s - r->steps[i - 1].t_s;
-      if (d > 0 && d < gap) iv[m++] = (float)d;
+      if (d > 0 && d < gap) c->buf[m++] = (float)d;
     }
-  float med = gb_rs_median(iv, m);
-  free(iv);
-  return isfinite(med) && med > 0 ? (float)(60.0 * gb_rs_steps_per_contact(in) / med) : NAN;
+  float med = gb_rs_median(c->buf, m);
+  return isfinite(med) && med > 0 ? (float)(60.0 * mult / med) : NAN;
 }
 
 /* Time at which `frac` of the running time has elapsed. */
@@ -129,9 +148,10 @@ static double running_time_at(const gb_result *r, double frac)
   return r->n_bouts ? r->bouts[r->n_bouts - 1].t_end_s : 0;
 }
 
-static int ev_warmup(const gb_analysis_params *p, const gb_analyzer_input *in, const gb_result *r,
-                     ev_list *l)
+static int ev_warmup(const ev_ctx *c, ev_list *l)
 {
+  const gb_analysis_params *p = c->p;
+  const gb_result *r = c->r;
   /* "the first minutes": warmup_window_s, but at most a quarter of the moving
      time so that a steady state remains to compare with */
   double moving = 0;
@@ -144,14 +164,26 @@ static int ev_warmup(const gb_analysis_params *p, const gb_analyzer_input *in, c
     if (r->bouts[i].kind != GB_BOUT_STILL) { tm = r->bouts[i].t_start_s; break; }
   if (tm < 0) return 0;
   double m0 = running_time_at(r, 1.0 / 3.0), m1 = running_time_at(r, 2.0 / 3.0);
-  float cad_s = step_cadence(r, in, m0, m1, 1), imp_s = median_peak(r, m0, m1, 1);
+  /* a steady state to compare with: walk breaks in the middle third (walk/run
+     intervals) leave none, and no warm-up judgement is made (still pauses are
+     allowed: a stop at a crossing does not change the pace). Walking is told
+     from the contacts (intervals slower than running_min_spm within continuous
+     gait), not from the bout labels, which a clipped or noisy stretch can flip */
+  int mult = gb_rs_steps_per_contact(c->in);
+  double walk = 0;
+  for (size_t i = step_at(r, m0) + 1; i < r->n_steps && r->steps[i].t_s < m1; i++) {
+    double d = r->steps[i].t_s - r->steps[i - 1].t_s;
+    if (d > 0 && d < 2 * GB_EV_MAX_GAP_S * mult && 60.0 * mult / d < p->running_min_spm) walk += d;
+  }
+  if (walk > GB_EV_STEADY_WALK_MAX * (m1 - m0)) return 0;
+  float cad_s = step_cadence(c, m0, m1, 1), imp_s = median_peak(c, m0, m1, 1);
   if (!isfinite(cad_s) || !isfinite(imp_s) || !(cad_s > 0) || !(imp_s > 0)) return 0;
   /* "already at steady intensity" must hold for every part of the window: the
      lowest intensity over sub-windows of a quarter of it (≥ 10 s) */
   double sw = fmax(10.0, W / 4.0), pct = INFINITY;
   for (double a = tm; a < tm + W - 1e-9; a += sw) {
     double b = fmin(a + sw, tm + W);
-    float cad_w = step_cadence(r, in, a, b, 0), imp_w = median_peak(r, a, b, 0);
+    float cad_w = step_cadence(c, a, b, 0), imp_w = median_peak(c, a, b, 0);
     double rc = isfinite(cad_w) ? cad_w / cad_s : 0, ri = isfinite(imp_w) ? imp_w / imp_s : 0;
     pct = fmin(pct, 100.0 * fmin(rc, ri));
   }
@@ -161,13 +193,16 @@ static int ev_warmup(const gb_analysis_params *p, const gb_analyzer_input *in, c
 
 /* The impact level of [b0, b1) exceeds that of [a0, a1) by more than the
  * step-to-step scatter explains (Welch z ≥ 3 on the running peak_g), and both
- * levels are steady (CV ≤ GB_EV_IMPACT_CV_MAX): on rough ground single hard steps
+ * levels are steady (CV ≤ risk impact_cv_max): on rough ground single hard steps
  * must not read as a surge. */
-static int impact_jump_clear(const gb_result *r, double a0, double a1, double b0, double b1)
+static int impact_jump_clear(const gb_result *r, double cv_max, double a0, double a1, double b0,
+                             double b1)
 {
   double s[2] = {0, 0}, ss[2] = {0, 0};
   size_t n[2] = {0, 0};
-  for (size_t i = 0; i < r->n_steps; i++) {
+  /* [a0, a1) and [b0, b1) are disjoint and in time order: scan only their steps */
+  size_t i_end = step_at(r, b1);
+  for (size_t i = step_at(r, a0); i < i_end; i++) {
     const gb_step *st = &r->steps[i];
     if (!is_running(st) || !isfinite(st->peak_g)) continue;
     int k = st->t_s >= a0 && st->t_s < a1 ? 0 : st->t_s >= b0 && st->t_s < b1 ? 1 : -1;
@@ -181,7 +216,7 @@ static int impact_jump_clear(const gb_result *r, double a0, double a1, double b0
   double v0 = fmax(0, ss[0] / n[0] - m0 * m0) * n[0] / (n[0] - 1);
   double v1 = fmax(0, ss[1] / n[1] - m1 * m1) * n[1] / (n[1] - 1);
   /* a jump between two steady levels: rough ground (irregular) is not a surge */
-  if (!(m0 > 0) || sqrt(v0) / m0 > GB_EV_IMPACT_CV_MAX || sqrt(v1) / m1 > GB_EV_IMPACT_CV_MAX) return 0;
+  if (!(m0 > 0) || sqrt(v0) / m0 > cv_max || sqrt(v1) / m1 > cv_max) return 0;
   double se = sqrt(v0 / n[0] + v1 / n[1]);
   return se == 0 ? m1 > m0 : (m1 - m0) / se >= 3.0;
 }
@@ -200,49 +235,80 @@ static int add_surge(ev_list *l, double t0, double t1, double value, double ref,
   return add_event(l, GB_EVENT_SURGE, t0, t1, value, ref);
 }
 
-static int ev_surge(const gb_analysis_params *p, const gb_analyzer_input *in, const gb_result *r,
-                    ev_list *l)
+/* Running without a break over [a, b]: the running bouts that hold a chain
+ * without a gap up to b (bouts are in time order). */
+static int running_through(const gb_result *r, double a, double b)
 {
+  size_t lo = 0, hi = r->n_bouts;
+  while (lo < hi) { /* first bout ending after a */
+    size_t mid = lo + (hi - lo) / 2;
+    if (r->bouts[mid].t_end_s <= a) lo = mid + 1; else hi = mid;
+  }
+  if (lo >= r->n_bouts || r->bouts[lo].t_start_s > a) return 0;
+  for (size_t i = lo; i < r->n_bouts; i++) {
+    if (r->bouts[i].kind != GB_BOUT_RUNNING) return 0;
+    if (r->bouts[i].t_end_s >= b) return 1;
+    if (i + 1 < r->n_bouts && r->bouts[i + 1].t_start_s > r->bouts[i].t_end_s + 1e-6) return 0;
+  }
+  return 0;
+}
+
+/* A surge (DESIGN §5) is a jump within surge_window_s from a steady state to a
+ * new level that holds: at each second t the level of the `look` s before t is
+ * compared with the level ending W s earlier. Not a surge:
+ *  - a ramp (warm-up: cadence and impact rise over tens of seconds): the level
+ *    before the jump must itself be flat over the preceding baseline — it moves
+ *    by less than a sixth of the jump (cadence) or a quarter (impact, fewer and
+ *    noisier samples); a linear ramp moves by ≥ 40 % of its rise there;
+ *  - the start of running (still or walking → running) or the end of it: the
+ *    baseline and the new level must lie in one unbroken running stretch;
+ *  - a faster cadence with a falling impact (running into a walk, or contacts
+ *    of both legs seen at a walk): a speed-up raises impact (+38 % tibial
+ *    acceleration per +1 m/s, Sheerin et al., Sports Biomech 2020), so the impact
+ *    after may not drop below GB_EV_SURGE_IMPACT_KEEP of the level before. */
+static int ev_surge(const ev_ctx *c, ev_list *l)
+{
+  const gb_analysis_params *p = c->p;
+  const gb_result *r = c->r;
   double t0 = 0, t1 = 0, W = p->surge_window_s;
   if (!running_span(r, &t0, &t1) || !(W > 0)) return 0;
   const double look = 4.0; /* local level: contacts of the last 4 s (≥ 6 at stride rate) */
   int open = 0;
   double e0 = 0, e1 = 0, best = 0, ref = 0;
-  for (double t = ceil(t0) + W + look; t <= t1 + 1e-9; t += 1.0) {
-    int ok = gb_rs_bout_kind_at(r, t - 0.5 * look) == GB_BOUT_RUNNING &&
-             gb_rs_bout_kind_at(r, t - W - 0.5 * look) == GB_BOUT_RUNNING;
+  for (double t = ceil(t0) + W + 2 * look; t <= t1 + 1e-9; t += 1.0) {
     double rise = 0, lvl = 0, from = t - W - look;
-    if (ok) {
-      float c1 = step_cadence(r, in, t - look, t, 1), c0 = step_cadence(r, in, t - W - look, t - W, 1);
-      /* impact: steady levels over W before t − W and W after t (a jump within W) */
-      float i1 = median_peak(r, t, t + W, 1), i0 = median_peak(r, t - 2 * W, t - W, 1);
+    /* cadence: baseline [t − W − 2·look, t − W], new level [t − look, t + look] */
+    if (running_through(r, t - W - 2 * look, t + look)) {
+      float c1 = step_cadence(c, t - look, t, 1), c0 = step_cadence(c, t - W - look, t - W, 1);
       double rcad = isfinite(c1) && isfinite(c0) && c0 > 0 ? 100.0 * (c1 / c0 - 1.0) : 0;
-      double rimp = isfinite(i1) && isfinite(i0) && i0 > 0 ? 100.0 * (i1 / i0 - 1.0) : 0;
-      if (rimp > 0 && (gb_rs_bout_kind_at(r, t - 2 * W) != GB_BOUT_RUNNING ||
-                       gb_rs_bout_kind_at(r, t + W) != GB_BOUT_RUNNING ||
-                       !impact_jump_clear(r, t - 2 * W, t - W, t, t + W)))
-        rimp = 0;
-      /* a jump, not a ramp (a warm-up raises impact over tens of seconds): each level
-         moves by less than a sixth of the jump across its own window (a linear ramp
-         moves by a third: the half-window medians are a third as far apart) */
-      if (rimp > 0) {
-        float b0 = median_peak(r, t - 2 * W, t - 1.5 * W, 1), b1 = median_peak(r, t - 1.5 * W, t - W, 1);
-        float a0 = median_peak(r, t, t + 0.5 * W, 1), a1 = median_peak(r, t + 0.5 * W, t + W, 1);
-        double jump = (double)i1 - i0;
-        if (!(fabs((double)b1 - b0) < jump / 6.0) || !(fabs((double)a1 - a0) < jump / 6.0)) rimp = 0;
-      }
-      /* a surge speeds up a runner who was already running (not a walk-to-run start) */
       if (rcad >= p->surge_cadence_pct && c0 >= p->running_min_spm) {
-        /* a jump between two steady paces, not a ramp: each level holds for `look` s */
-        float c00 = step_cadence(r, in, t - W - 2 * look, t - W - look, 1);
-        float c11 = step_cadence(r, in, t, t + look, 1);
-        double tol = rcad / 3.0 / 100.0;
-        if (isfinite(c00) && isfinite(c11) && fabs(c0 / c00 - 1.0) < tol && fabs(c11 / c1 - 1.0) < tol) {
+        float c00 = step_cadence(c, t - W - 2 * look, t - W - look, 1);
+        float c11 = step_cadence(c, t, t + look, 1);
+        double tol = rcad / 6.0 / 100.0;
+        float ib = median_peak(c, t - W - 2 * look, t - W, 1), ia = median_peak(c, t - look, t + look, 1);
+        int impact_ok = !isfinite(ib) || !isfinite(ia) || ia >= GB_EV_SURGE_IMPACT_KEEP * ib;
+        if (isfinite(c00) && isfinite(c11) && fabs(c0 / c00 - 1.0) < tol && fabs(c11 / c1 - 1.0) < tol &&
+            impact_ok) {
           rise = rcad;
           lvl = c0;
         }
       }
-      else if (rimp >= GB_EV_SURGE_IMPACT_PCT) { rise = rimp; lvl = i0; from = t - W; }
+    }
+    /* impact: baseline [t − 3W, t − W] (level: its last W), new level [t, t + W] */
+    if (rise == 0 && running_through(r, t - 3 * W, t + W)) {
+      float i1 = median_peak(c, t, t + W, 1), i0 = median_peak(c, t - 2 * W, t - W, 1);
+      double rimp = isfinite(i1) && isfinite(i0) && i0 > 0 ? 100.0 * (i1 / i0 - 1.0) : 0;
+      if (rimp >= GB_EV_SURGE_IMPACT_PCT &&
+          impact_jump_clear(r, c->risk->impact_cv_max, t - 2 * W, t - W, t, t + W)) {
+        float b0 = median_peak(c, t - 3 * W, t - 2 * W, 1);
+        float a0 = median_peak(c, t, t + 0.5 * W, 1), a1 = median_peak(c, t + 0.5 * W, t + W, 1);
+        double jump = (double)i1 - i0;
+        if (fabs((double)i0 - b0) < jump / 4.0 && fabs((double)a1 - a0) < jump / 4.0) {
+          rise = rimp;
+          lvl = i0;
+          from = t - W;
+        }
+      }
     }
     if (rise > 0) {
       if (!open) { open = 1; e0 = from; best = 0; ref = lvl; }
@@ -257,30 +323,33 @@ static int ev_surge(const gb_analysis_params *p, const gb_analyzer_input *in, co
   return open ? add_surge(l, e0, e1, best, ref, W) : 0;
 }
 
-static int ev_fatigue(const gb_analysis_params *p, const gb_analyzer_input *in, const gb_result *r,
-                      ev_list *l)
+static int ev_fatigue(const ev_ctx *c, ev_list *l)
 {
+  const gb_analysis_params *p = c->p;
+  const gb_result *r = c->r;
   double run = gb_rs_bout_time(r, GB_BOUT_RUNNING);
   if (run < p->fatigue_min_run_s || run <= 0) return 0;
   double q1 = running_time_at(r, 0.25), q3 = running_time_at(r, 0.75), t0 = 0, t1 = 0;
   if (!running_span(r, &t0, &t1)) return 0;
-  float c_e = step_cadence(r, in, t0, q1, 1), c_l = step_cadence(r, in, q3, t1 + 1, 1);
-  float i_e = median_peak(r, t0, q1, 1), i_l = median_peak(r, q3, t1 + 1, 1);
+  float c_e = step_cadence(c, t0, q1, 1), c_l = step_cadence(c, q3, t1 + 1, 1);
+  float i_e = median_peak(c, t0, q1, 1), i_l = median_peak(c, q3, t1 + 1, 1);
   int rc = 0;
   if (isfinite(c_e) && isfinite(c_l) && c_e > 0) {
     double d = 100.0 * (c_l / c_e - 1.0);
-    if (d <= -GB_EV_FATIGUE_CAD_DROP_PCT) rc = add_event(l, GB_EVENT_FATIGUE_DRIFT, q3, t1, d, c_e);
+    if (d <= -c->risk->fatigue_cadence_drop_pct) rc = add_event(l, GB_EVENT_FATIGUE_DRIFT, q3, t1, d, c_e);
   }
   if (!rc && isfinite(i_e) && isfinite(i_l) && i_e > 0) {
     double d = 100.0 * (i_l / i_e - 1.0);
-    if (d >= GB_EV_FATIGUE_IMPACT_PCT) rc = add_event(l, GB_EVENT_FATIGUE_DRIFT, q3, t1, d, i_e);
+    if (d >= c->risk->fatigue_impact_rise_pct) rc = add_event(l, GB_EVENT_FATIGUE_DRIFT, q3, t1, d, i_e);
   }
   return rc;
 }
 
-static int ev_abrupt_stop(const gb_analysis_params *p, const gb_analyzer_input *in,
-                          const gb_result *r, ev_list *l)
+static int ev_abrupt_stop(const ev_ctx *c, ev_list *l)
 {
+  const gb_analysis_params *p = c->p;
+  const gb_analyzer_input *in = c->in;
+  const gb_result *r = c->r;
   const gb_step *s = r->steps;
   int mult = gb_rs_steps_per_contact(in);
   double rec_end = r->summary.duration_s > 0 ? r->summary.duration_s
@@ -288,15 +357,24 @@ static int ev_abrupt_stop(const gb_analysis_params *p, const gb_analyzer_input *
   for (size_t i = 0; i < r->n_steps; i++) {
     double next = i + 1 < r->n_steps ? s[i + 1].t_s : rec_end;
     if (next - s[i].t_s < GB_EV_STOP_QUIET_S || rec_end - s[i].t_s < GB_EV_STOP_QUIET_S) continue;
-    /* a pause: was the body still right after it? */
-    int still = gb_rs_bout_kind_at(r, s[i].t_s + GB_EV_STOP_QUIET_S) == GB_BOUT_STILL;
-    for (size_t b = 0; b < r->n_bouts && !still; b++)
-      if (r->bouts[b].kind == GB_BOUT_STILL && r->bouts[b].t_start_s > s[i].t_s - p->window_s &&
-          r->bouts[b].t_start_s < next)
-        still = 1;
+    /* a pause: was the body still right after it? A contact-free tail up to the
+       end of the recording counts when it is at least min_bout_s long, i.e. a bout
+       of its own: the bout stage merges shorter spans into the running before
+       them, and a tail that short may hide steps the detector missed */
+    int still = (i + 1 == r->n_steps && rec_end - s[i].t_s >= p->min_bout_s) ||
+                gb_rs_bout_kind_at(r, s[i].t_s + GB_EV_STOP_QUIET_S) == GB_BOUT_STILL;
+    /* a still bout starting in (t − window_s, next): bisect to the first start
+       after t − window_s (bouts are in time order), walk while before `next` */
+    size_t lo = 0, hi = r->n_bouts;
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (r->bouts[mid].t_start_s <= s[i].t_s - p->window_s) lo = mid + 1; else hi = mid;
+    }
+    for (size_t b = lo; b < r->n_bouts && !still && r->bouts[b].t_start_s < next; b++)
+      still = r->bouts[b].kind == GB_BOUT_STILL;
     if (!still) continue;
     /* the last running-paced contact before the pause */
-    float ref_pk = median_peak(r, s[i].t_s - 30.0, s[i].t_s + 1e-9, 1);
+    float ref_pk = median_peak(c, s[i].t_s - 30.0, s[i].t_s + 1e-9, 1);
     size_t k = i + 1;
     while (k-- > 0) {
       if (s[i].t_s - s[k].t_s > 10.0) { k = (size_t)-1; break; }
@@ -316,8 +394,31 @@ static int ev_abrupt_stop(const gb_analysis_params *p, const gb_analyzer_input *
   return 0;
 }
 
-static int ev_irregular(const gb_result *r, ev_list *l)
+/* Step-to-step scatter of x[0..n) about its least-squares line over the step
+ * index, as a share of the mean (residual SD with n − 2 degrees of freedom):
+ * a warm-up or fatigue trend in impact is not irregularity, the scatter about it
+ * is. 0 when the mean is not positive. */
+static double detrended_cv(const float *x, size_t n)
 {
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (size_t k = 0; k < n; k++) {
+    double u = (double)k, y = x[k];
+    sx += u; sy += y; sxx += u * u; sxy += u * y;
+  }
+  double dn = (double)n, mu = sy / dn, den = dn * sxx - sx * sx;
+  if (!(mu > 0) || n < 3 || den == 0) return 0;
+  double b = (dn * sxy - sx * sy) / den, a = (sy - b * sx) / dn, rss = 0;
+  for (size_t k = 0; k < n; k++) {
+    double e = x[k] - (a + b * (double)k);
+    rss += e * e;
+  }
+  return sqrt(rss / (dn - 2.0)) / mu;
+}
+
+static int ev_irregular(const ev_ctx *c, ev_list *l)
+{
+  const gb_result *r = c->r;
+  const double cv_max = c->risk->impact_cv_max;
   float x[GB_EV_IRREG_WIN];
   int open = 0, quiet = 0;
   double e0 = 0, e1 = 0, best = 0;
@@ -331,10 +432,8 @@ static int ev_irregular(const gb_result *r, ev_list *l)
            (k == 0 || s->t_s - r->steps[i + k - 1].t_s < 2 * GB_EV_MAX_GAP_S);
       x[k] = s->peak_g;
     }
-    double mu, sd;
-    gb_rs_mean_sd(x, GB_EV_IRREG_WIN, &mu, &sd);
-    double cv = ok && mu > 0 ? sd / mu : 0;
-    if (cv > GB_EV_IMPACT_CV_MAX) {
+    double cv = ok ? detrended_cv(x, GB_EV_IRREG_WIN) : 0;
+    if (cv > cv_max) {
       if (!open) { open = 1; e0 = r->steps[i].t_s; best = 0; }
       e1 = r->steps[i + GB_EV_IRREG_WIN - 1].t_s;
       if (cv > best) best = cv;
@@ -342,26 +441,30 @@ static int ev_irregular(const gb_result *r, ev_list *l)
     } else if (open && ok && ++quiet < 2) {
       /* one calmer window inside a rough stretch does not split it */
     } else if (open) {
-      int rc = add_event(l, GB_EVENT_IRREGULAR, e0, e1, best, GB_EV_IMPACT_CV_MAX);
+      int rc = add_event(l, GB_EVENT_IRREGULAR, e0, e1, best, cv_max);
       if (rc) return rc;
       open = 0;
     }
     i += GB_EV_IRREG_WIN / 2;
   }
-  return open ? add_event(l, GB_EVENT_IRREGULAR, e0, e1, best, GB_EV_IMPACT_CV_MAX) : 0;
+  return open ? add_event(l, GB_EVENT_IRREGULAR, e0, e1, best, cv_max) : 0;
 }
 
-static int ev_asymmetry(const gb_analyzer_input *in, const gb_result *r, ev_list *l)
+static int ev_asymmetry(const ev_ctx *c, ev_list *l)
 {
+  const gb_result *r = c->r;
+  const double lim = c->risk->asymmetry_max_pct;
   double t0 = 0, t1 = 0;
   if (!running_span(r, &t0, &t1)) return 0;
-  float a = gb_rs_asymmetry_pct(r, in, t0, t1);
-  if (isfinite(a) && a > GB_EV_ASYM_PCT) return add_event(l, GB_EVENT_ASYMMETRY, t0, t1, a, GB_EV_ASYM_PCT);
+  float a = gb_rs_asymmetry_pct(r, c->in, t0, t1);
+  if (isfinite(a) && a > lim) return add_event(l, GB_EVENT_ASYMMETRY, t0, t1, a, lim);
   return 0;
 }
 
-static int ev_lean(const gb_result *r, const gb_lean_row *lean, size_t n_lean, ev_list *l)
+static int ev_lean(const ev_ctx *c, const gb_lean_row *lean, size_t n_lean, ev_list *l)
 {
+  const gb_result *r = c->r;
+  const double lean_max = c->risk->trunk_lean_max_deg, drift_max = c->risk->trunk_lean_drift_deg;
   if (!lean || n_lean == 0) return 0;
   float *x = malloc(n_lean * sizeof(float));
   if (!x) return GB_ENOMEM;
@@ -378,10 +481,10 @@ static int ev_lean(const gb_result *r, const gb_lean_row *lean, size_t n_lean, e
     float med = gb_rs_median(x, m);
     size_t third = m / 3;
     float early = gb_rs_median(x, third), late = gb_rs_median(x + m - third, third);
-    if (isfinite(med) && med > GB_EV_LEAN_MAX_DEG)
-      rc = add_event(l, GB_EVENT_TRUNK_LEAN, t0 - 0.5, t1 + 0.5, med, GB_EV_LEAN_MAX_DEG);
-    if (!rc && isfinite(early) && isfinite(late) && fabsf(late - early) > GB_EV_LEAN_DRIFT_DEG)
-      rc = add_event(l, GB_EVENT_TRUNK_LEAN, t0 - 0.5, t1 + 0.5, late - early, GB_EV_LEAN_DRIFT_DEG);
+    if (isfinite(med) && med > lean_max)
+      rc = add_event(l, GB_EVENT_TRUNK_LEAN, t0 - 0.5, t1 + 0.5, med, lean_max);
+    if (!rc && isfinite(early) && isfinite(late) && fabsf(late - early) > drift_max)
+      rc = add_event(l, GB_EVENT_TRUNK_LEAN, t0 - 0.5, t1 + 0.5, late - early, drift_max);
   }
   free(x);
   return rc;
@@ -394,19 +497,28 @@ static int cmp_event(const void *a, const void *b)
   return (x->kind > y->kind) - (x->kind < y->kind);
 }
 
-int gb_events_compute(const gb_analysis_params *p, const gb_analyzer_input *in, gb_result *r,
-                      const gb_lean_row *lean, size_t n_lean)
+int gb_events_compute(const gb_analysis_params *p, const gb_risk_params *risk,
+                      const gb_analyzer_input *in, gb_result *r, const gb_lean_row *lean,
+                      size_t n_lean)
 {
   if (!p || !in || !r) return GB_EINVAL;
+  gb_config defaults;
+  if (!risk) { /* the documented defaults of [risk] (util/config.c) */
+    gb_config_defaults(&defaults);
+    risk = &defaults.risk;
+  }
+  ev_ctx c = {p, in, risk, r, malloc((r->n_steps ? r->n_steps : 1) * sizeof(float))};
+  if (!c.buf) return GB_ENOMEM;
   ev_list l = {NULL, 0, 0};
   int rc = 0;
-  if (!rc) rc = ev_warmup(p, in, r, &l);
-  if (!rc) rc = ev_surge(p, in, r, &l);
-  if (!rc) rc = ev_fatigue(p, in, r, &l);
-  if (!rc) rc = ev_abrupt_stop(p, in, r, &l);
-  if (!rc) rc = ev_irregular(r, &l);
-  if (!rc) rc = ev_asymmetry(in, r, &l);
-  if (!rc) rc = ev_lean(r, lean, n_lean, &l);
+  if (!rc) rc = ev_warmup(&c, &l);
+  if (!rc) rc = ev_surge(&c, &l);
+  if (!rc) rc = ev_fatigue(&c, &l);
+  if (!rc) rc = ev_abrupt_stop(&c, &l);
+  if (!rc) rc = ev_irregular(&c, &l);
+  if (!rc) rc = ev_asymmetry(&c, &l);
+  if (!rc) rc = ev_lean(&c, lean, n_lean, &l);
+  free(c.buf);
   if (rc) {
     free(l.v);
     return rc;

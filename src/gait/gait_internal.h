@@ -51,9 +51,13 @@ int gb_posture_finish(gb_posture *ps, gb_lean_row **rows, size_t *n);
 void gb_posture_free(gb_posture *ps);
 
 /* ---- finish-time computations over the tables ------------------------------ */
-/* Fills r->events from cadence, steps, bouts and the lean track. */
-int gb_events_compute(const gb_analysis_params *p, const gb_analyzer_input *in, gb_result *r,
-                      const gb_lean_row *lean, size_t n_lean);
+/* Fills r->events from cadence, steps, bouts and the lean track. risk: the per-run
+ * flag thresholds shared with events (impact CV, asymmetry, trunk lean, fatigue);
+ * NULL = the documented defaults of gb_config_defaults(). O(n log n) in steps. */
+struct gb_risk_params;
+int gb_events_compute(const gb_analysis_params *p, const struct gb_risk_params *risk,
+                      const gb_analyzer_input *in, gb_result *r, const gb_lean_row *lean,
+                      size_t n_lean);
 /* Fills r->summary (every field; NaN where unavailable) from the tables. */
 int gb_summary_compute(const gb_analysis_params *p, const gb_analyzer_input *in, gb_result *r,
                        const gb_lean_row *lean, size_t n_lean);

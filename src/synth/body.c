@@ -8,11 +8,13 @@
  * specific force GRF/m averages exactly 1 g per step: the half-sine peak P follows from
  *     P * 2 tc / pi + G * I = T     (T step interval, tc contact time, G*I the impact bump),
  * e.g. T = 0.35 s, tc = 0.25 s gives P ~ 2.2 g (trunk peaks 2-4 g, flight ~0 g). Walking uses a
- * duty factor > 0.5 (double support, no flight, smaller oscillation). Each step contributes
+ * duty factor > 0.5 (double support, no flight, smaller oscillation) and the two-humped walking
+ * force (shape factor q, below). Each step contributes
  * GRF_k(t)/m - 1[t in its own interval]: zero net integral, so still segments read exactly 1 g.
  *
  * Impact transient: rearfoot strikes carry a damped oscillation of 12-18 Hz with a 35 ms decay
- * (positive impact peak ~11 ms after contact, then a rebound), whose spectrum peaks in the
+ * (positive impact peak ~11 ms after contact, then a rebound) at the shank; the ground force
+ * (hence the trunk) carries only its first, positive lobe (the impact peak), whose spectrum peaks in the
  * 10-20 Hz impact band (Shorten & Winslow, J Appl Biomech 1992; Gruber et al., J Biomech 2014);
  * midfoot/forefoot strikes load smoothly: a Gaussian bump (sigma 14-22 ms, peak 2.5 sigma after
  * contact) whose energy lies below ~10 Hz (4-8 Hz active band; Giandolini et al. 2014). Both are
@@ -34,6 +36,7 @@
 #include "synth/synth_internal.h"
 
 #define TWO_PI 6.283185307179586
+#define WALK_SHAPE_Q 0.3 /* walking force shape factor (Alexander & Jayes 1980, normal speed) */
 #define PI 3.141592653589793
 
 void synth_body_init(synth_body *b, gb_location loc, int sensor_side)
@@ -107,8 +110,22 @@ void synth_body_add(const synth_body *b, const synth_step *st, int64_t n0, size_
   double tc = st->tc, T = st->T, S = st->S;
   double shock_v = (own ? b->shock_own : b->shock_other) * st->shock_g;
   double G = b->grf_shock * st->shock_g;                         /* bump inside the GRF */
-  double I = osc ? transient_integral(w, tau, tc) * hnorm : bump_integral(cen, tau, fmin(tc, cen + 4.0 * tau));
-  double P = (T - G * I) * PI / (2.0 * tc);                      /* mean GRF/m over T = 1 g */
+  /* In the force a heel strike is the impact PEAK only: the first lobe of the
+     oscillation. Its rebound belongs to the shank's vibration (the tibial
+     acceleration rings, the ground force does not swing back towards zero: after
+     the impact peak of 1.5-2 BW the force dips only to ~1.2-1.5 BW; Cavanagh &
+     Lafortune, J Biomech 1980; Lieberman et al., Nature 2010). Passing the whole
+     oscillation to the trunk made its specific force fall to ~0.2 g 50 ms into
+     stance, which no force-plate record shows. */
+  double lobe = osc ? PI / w : 0.0;                                /* first half period */
+  double I = osc ? transient_integral(w, tau, fmin(tc, lobe)) * hnorm
+                 : bump_integral(cen, tau, fmin(tc, cen + 4.0 * tau));
+  /* walking force: two humps (loading response, push-off) with a mid-stance valley,
+     F = P (sin(pi t/tc) + q sin(3 pi t/tc)), shape factor q (Alexander & Jayes,
+     J Zool 1980: q ~ 0.1-0.4 in walking, ~0 in running); its integral is
+     P (2 tc / pi)(1 + q/3) */
+  double q = st->kind == SYNTH_WALK ? WALK_SHAPE_Q : 0.0;
+  double P = (T - G * I) * PI / (2.0 * tc * (1.0 + q / 3.0));   /* mean GRF/m over T = 1 g */
   double sw = S - tc > 0.05 ? S - tc : 0.05;
   double inten = st->kind == SYNTH_WALK ? 0.4 : 1.0;             /* walking moves less */
   double side_sign = st->side == 0 ? 1.0 : -1.0;
@@ -126,7 +143,8 @@ void synth_body_add(const synth_body *b, const synth_step *st, int64_t n0, size_
     }
     double dv = 0, dap = 0, dml = 0;
     if (b->grf_gain > 0) {
-      double grf = tau_k < tc ? P * sin(PI * tau_k / tc) + G * h : 0.0;
+      double hg = osc && tau_k >= lobe ? 0.0 : h;                 /* impact peak only */
+      double grf = tau_k < tc ? P * (sin(PI * tau_k / tc) + q * sin(3.0 * PI * tau_k / tc)) + G * hg : 0.0;
       dv += b->grf_gain * (grf - (tau_k < T ? 1.0 : 0.0));
     }
     if (shock_v != 0) dv += shock_v * h;

@@ -150,6 +150,10 @@ static void test_alcantara(void **state)
            nee ? ee / nee : NAN, nte ? te / nte : NAN, nee ? (ee - te) / nee : NAN);
     assert_true(rec >= 0.97);
     assert_true(prec >= 0.97);
+    /* issue 4: mean contact time within ±30 ms of the force plate on every trial;
+       IC timing unbiased to within the ±25 ms step tolerance of the suite */
+    assert_true(nee > 0 && fabs((ee - te) / nee) <= 30.0);
+    assert_true(hit > 0 && fabs(bias / (double)hit) <= 0.025);
     ct_est_sum += ee;
     ct_true_sum += te;
     n_ct += nee;

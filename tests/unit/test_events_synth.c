@@ -124,7 +124,7 @@ static void build(world *w, int site, int channels, gb_location loc)
   feed_posture(w, ps);
   assert_int_equal(gb_posture_finish(ps, &w->lean, &w->n_lean), 0);
   gb_posture_free(ps);
-  assert_int_equal(gb_events_compute(&w->p, &w->in, &w->r, w->lean, w->n_lean), 0);
+  assert_int_equal(gb_events_compute(&w->p, NULL, &w->in, &w->r, w->lean, w->n_lean), 0);
   assert_int_equal(gb_summary_compute(&w->p, &w->in, &w->r, w->lean, w->n_lean), 0);
   for (size_t i = 0; i < w->r.n_events; i++)
     printf("    event %s %.1f-%.1f s value %.2f ref %.2f\n", gb_event_kind_name((gb_event_kind)w->r.events[i].kind),
@@ -298,6 +298,62 @@ static void test_abrupt_stop(void **state)
   }
 }
 
+/* The recording ends a few seconds after the runner stopped dead: too short a tail
+ * for the bout stage to label it still (it merges spans under min_bout_s into the
+ * running before). A contact-free tail of at least min_bout_s is a stop; a shorter
+ * one is not judged (it may hide missed steps). */
+static void test_abrupt_stop_at_end_of_recording(void **state)
+{
+  (void)state;
+  const double tails[2] = {6.0, 3.5};
+  for (int k = 0; k < 2; k++) {
+    world w;
+    memset(&w, 0, sizeof w);
+    add_seg(&w, GBT_RUN, 90, 170, 170);
+    add_seg(&w, GBT_STILL, tails[k], 0, 0);
+    build(&w, GBT_SITE_TRUNK, 1, GB_LOC_SACRUM);
+    /* as the bout stage reports it: one running bout to the end */
+    w.r.n_bouts = 1;
+    w.r.bouts[0].t_end_s = w.r.summary.duration_s;
+    free(w.r.events);
+    w.r.events = NULL;
+    w.r.n_events = 0;
+    assert_int_equal(gb_events_compute(&w.p, NULL, &w.in, &w.r, w.lean, w.n_lean), 0);
+    printf("  tail %.1f s (min_bout_s %.1f)\n", tails[k], w.p.min_bout_s);
+    assert_true(tails[k] >= w.p.min_bout_s || tails[k] < w.p.min_bout_s - 1); /* cases straddle it */
+    assert_int_equal(count(&w, GB_EVENT_ABRUPT_STOP), tails[k] >= w.p.min_bout_s ? 1 : 0);
+    if (tails[k] >= w.p.min_bout_s) {
+      const gb_event *e = find(&w, GB_EVENT_ABRUPT_STOP);
+      assert_true(e->t_start_s > 88 && e->t_end_s < 91);
+    }
+    release(&w);
+  }
+}
+
+/* A short session: running from a standstill with the pace ramping up over the
+ * first 10 s (cadence 150 → 170 spm, impact at 70 % then full). There is no
+ * steady state before the rise, so it is a start, not a surge (the cohort's
+ * warm-up ramps were read as surges before). */
+static void test_start_ramp_is_not_a_surge(void **state)
+{
+  (void)state;
+  for (int site = 0; site < 2; site++) {
+    world w;
+    memset(&w, 0, sizeof w);
+    add_seg(&w, GBT_STILL, 5, 0, 0);
+    add_seg(&w, GBT_RUN, 5, 150, 160);
+    w.sp.seg[1].amp_scale = 0.7;
+    add_seg(&w, GBT_RUN, 5, 160, 170);
+    w.sp.seg[2].amp_scale = 0.85;
+    add_seg(&w, GBT_RUN, 60, 170, 170);
+    add_seg(&w, GBT_STILL, 5, 0, 0);
+    build(&w, site ? GBT_SITE_SHANK : GBT_SITE_TRUNK, 1, site ? GB_LOC_TIBIA : GB_LOC_SACRUM);
+    printf("  site %s\n", site ? "tibia" : "sacrum");
+    assert_int_equal(count(&w, GB_EVENT_SURGE), 0);
+    release(&w);
+  }
+}
+
 static void test_irregular(void **state)
 {
   (void)state;
@@ -381,6 +437,8 @@ int main(void)
       cmocka_unit_test(test_surge),                    cmocka_unit_test(test_impact_surge),
       cmocka_unit_test(test_fatigue),
       cmocka_unit_test(test_abrupt_stop),              cmocka_unit_test(test_irregular),
+      cmocka_unit_test(test_abrupt_stop_at_end_of_recording),
+      cmocka_unit_test(test_start_ramp_is_not_a_surge),
       cmocka_unit_test(test_asymmetry),                cmocka_unit_test(test_trunk_lean_event),
       cmocka_unit_test(test_landing_summary),
   };
