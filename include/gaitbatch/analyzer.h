@@ -159,6 +159,7 @@ void gb_result_free(gb_result *r); /* NULL-safe; frees the tables and r */
 /* ---- analyzer -------------------------------------------------------------- */
 
 typedef struct gb_analyzer gb_analyzer;
+struct gb_risk_params; /* config.h */
 
 typedef struct gb_analyzer_input {
   double sample_rate_hz;   /* > 0 */
@@ -170,6 +171,10 @@ typedef struct gb_analyzer_input {
 /* *out is set even on failure (unless memory ran out) so errmsg can be read. */
 int gb_analyzer_create(const gb_analysis_params *params, const gb_analyzer_input *in,
                        gb_analyzer **out);
+/* Thresholds the in-run events are judged against (fatigue drift, irregularity,
+ * asymmetry, lean), copied; call before the first push. Without it the defaults of
+ * gb_config_defaults() apply. */
+int gb_analyzer_set_risk(gb_analyzer *a, const struct gb_risk_params *risk);
 /* frames: n_frames × channels floats, interleaved, in g. */
 int gb_analyzer_push(gb_analyzer *a, const float *frames, size_t n_frames);
 /* Flushes the windows still open and returns the result (caller frees). */

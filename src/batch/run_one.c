@@ -44,6 +44,7 @@ static int run_analyzer(const gb_config *cfg, const gb_run_request *req, gb_sour
                           req->meta.full_scale_g > 0 ? req->meta.full_scale_g : info->full_scale_g};
   gb_analyzer *an = NULL;
   int st = gb_analyzer_create(&cfg->analysis, &in, &an);
+  if (st == GB_OK) st = gb_analyzer_set_risk(an, &cfg->risk);
   if (st != GB_OK) {
     gb_err(err, errlen, st, "%s: %s", req->meta.path, an ? gb_analyzer_errmsg(an) : gb_strerror(st));
     gb_analyzer_free(an);

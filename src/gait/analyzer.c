@@ -10,6 +10,7 @@
 #include "gait/cadence.h"
 #include "gait/gait_internal.h"
 #include "gait/preprocess.h"
+#include "gaitbatch/config.h"
 #include "gaitbatch/status.h"
 #include "util/errbuf.h"
 
@@ -18,6 +19,7 @@
 
 struct gb_analyzer {
   gb_analysis_params p;
+  gb_risk_params risk;   /* event thresholds: gb_analyzer_set_risk() or the defaults */
   gb_analyzer_input in;
   char err[512];
   int failed, finished;
@@ -77,6 +79,11 @@ int gb_analyzer_create(const gb_analysis_params *params, const gb_analyzer_input
   }
   a->p = *params;
   a->in = *in;
+  {
+    gb_config defaults;
+    gb_config_defaults(&defaults);
+    a->risk = defaults.risk;
+  }
   int rc;
   if (!(in->sample_rate_hz > 0) || !isfinite(in->sample_rate_hz)) {
     a->failed = 1;
@@ -265,7 +272,7 @@ static int finish_tables(gb_analyzer *a, gb_result **out)
   r->summary.duration_s = duration;
   r->summary.sample_rate_hz = a->in.sample_rate_hz;
   r->summary.location = a->in.location;
-  if ((rc = gb_events_compute(&a->p, NULL, &a->in, r, lean, n_lean))) {
+  if ((rc = gb_events_compute(&a->p, &a->risk, &a->in, r, lean, n_lean))) {
     free(lean);
     goto stage_fail_events;
   }
@@ -332,4 +339,11 @@ void gb_analyzer_free(gb_analyzer *a)
   gb_posture_free(a->posture);
   free(a->rows.rows);
   free(a);
+}
+
+int gb_analyzer_set_risk(gb_analyzer *a, const gb_risk_params *risk)
+{
+  if (!a || !risk) return GB_EINVAL;
+  a->risk = *risk;
+  return GB_OK;
 }
