@@ -30,7 +30,10 @@ Datasets (see each folder's PROVENANCE.md):
   ipol-voisard-feet-lowerback-walking  lower back (L5) file *_lb.txt, 100 Hz, Acc_X,Acc_Y,
       Acc_Z (m/s2). NOTE: the file starts with a line "Acquisition frequency: 100 Hz" before
       the tab-separated header; gaitbatch's CSV reader takes the first non-comment line as
-      the header, so these runs fail until it skips such a preamble. steps.csv = heel
+      the header, so these runs fail until it skips such a preamble. With
+      --readable-copies the manifest points instead at OUT/NAME/data/<trial>_lb.csv, the
+      same file with that one line turned into a '#' comment (written outside the
+      repository, in OUT; every other byte unchanged). steps.csv = heel
       strikes of both feet (sample/100 s, side 0 left / 1 right, contact time = heel strike
       to the next toe-off of the same foot); scope.csv = TrialBoundaries; cadence.csv = the
       cadence of each straight walk (U-turn excluded).
@@ -196,12 +199,29 @@ def mobgap(src, out, ref_system):
 
 
 # ---------------------------------------------------------------- ipol
-def ipol(src, out):
+def commented_copy(src_path, dst_path):
+    """Copy of a text recording whose first line (a preamble before the header) is
+    turned into a '#' comment, which gaitbatch's CSV reader skips."""
+    os.makedirs(os.path.dirname(dst_path), exist_ok=True)
+    with open(src_path, "rb") as f, open(dst_path, "wb") as g:
+        first = f.readline()
+        g.write(b"# " + first)
+        while True:
+            block = f.read(1 << 16)
+            if not block:
+                break
+            g.write(block)
+    return dst_path
+
+
+def ipol(src, out, readable_copies=False):
     trials = read_csv(os.path.join(src, "trials.csv"))
     manifest = []
     for tr in trials:
         name = tr["trial"]
         lb = os.path.join(src, name + "_lb.txt")
+        if readable_copies:
+            lb = commented_copy(lb, os.path.join(out, "data", name + "_lb.csv"))
         with open(os.path.join(src, name + ".json")) as f:
             meta = json.load(f)  # the JSON uses the literal NaN, which json accepts
         run_id = "ipol_" + name
@@ -275,6 +295,9 @@ def main(argv=None):
     ap.add_argument("--only", action="append", choices=DATASETS, help="convert only this dataset")
     ap.add_argument("--ref-system", default="INDIP", choices=("INDIP", "Stereophoto"),
                     help="mobgap reference system (default INDIP)")
+    ap.add_argument("--readable-copies", action="store_true",
+                    help="ipol: point the manifest at copies in OUT whose preamble line is a "
+                         "'#' comment (for readers that do not skip it)")
     a = ap.parse_args(argv)
     real = os.path.abspath(a.real)
     if not os.path.isdir(real):
@@ -292,7 +315,7 @@ def main(argv=None):
         elif name == DATASETS[1]:
             rows = mobgap(src, dst, a.ref_system)
         elif name == DATASETS[2]:
-            rows = ipol(src, dst)
+            rows = ipol(src, dst, a.readable_copies)
         else:
             rows = strikewatch(src, dst)
         write_csv(os.path.join(dst, "manifest.csv"), MANIFEST_COLS, rows)

@@ -121,16 +121,26 @@ void gb_eval_params_defaults(gb_eval_params *p);
 
 #define GB_EVAL_N_EVENT_KINDS 9 /* gb_event_kind values 1..8 (index 0 unused) */
 
+/* Found / false / missed counts of one flag code (run flags per run, load flags per
+ * (athlete, code, date)). */
+typedef struct gb_eval_code_count {
+  char code[GB_FLAG_CODE_MAX];
+  long tp, fp, fn;
+} gb_eval_code_count;
+
 /* Counts and sums from which every metric is derived. Add runs into one tally to
  * pool them. n_runs_* say how many runs contributed to each group (0 = skipped). */
 typedef struct gb_eval_tally {
   long n_runs, n_runs_steps, n_runs_cadence, n_runs_events, n_runs_flags;
   long n_runs_lean, n_runs_landing, n_runs_contact, n_runs_cadence_mean;
-  /* steps */
+  /* steps: the SCORED truth steps are those of the sensor's own leg for a unilateral
+   * sensor (tibia, foot, thigh) whose run.csv gives sensor_side (the analyzer reports
+   * only that leg's contacts), else all truth steps. TP/FP/FN, timing, contact time
+   * and landing per step are over the scored steps. */
   long steps_tp, steps_fp, steps_fn, steps_untimed;
-  /* unilateral sensors (tibia, foot, thigh) with a known sensor_side: the truth steps
-   * of the sensor's own leg, matched or not (same matching as above) */
-  long n_runs_side, steps_side_tp, steps_side_fn;
+  long n_runs_side;                       /* runs scored on the sensor's own leg */
+  /* every truth step of both legs matched against every detection (recall only) */
+  long steps_all_tp, steps_all_fn;
   double *dt_ms; size_t n_dt, cap_dt;     /* detected − truth of each match, ms */
   /* cadence per window */
   long cad_n; double cad_abs_sum, cad_max_abs;
@@ -154,15 +164,20 @@ typedef struct gb_eval_tally {
   /* load flags by (athlete, code, date) */
   int have_load;
   long load_tp, load_fp, load_fn;
+  /* the same flag and load-flag counts by code, sorted by code */
+  gb_eval_code_count *codes; size_t n_codes, cap_codes;
 } gb_eval_tally;
 
 void gb_eval_tally_init(gb_eval_tally *t);
-void gb_eval_tally_clear(gb_eval_tally *t); /* frees dt_ms and re-inits */
+void gb_eval_tally_clear(gb_eval_tally *t); /* frees dt_ms and codes, and re-inits */
 int gb_eval_tally_merge(gb_eval_tally *dst, const gb_eval_tally *src);
 
 /* Scores one run's result and run flags against its truth, adding into *t.
  * Steps are matched one to one within ±tolerance, greedily by smallest |dt| (ties:
- * earlier truth, then earlier detection), over the whole recording; with a scope,
+ * earlier truth, then earlier detection), over the whole recording, once against the
+ * scored truth steps (own leg of a unilateral sensor with a known sensor_side, else
+ * all; truth steps of unknown side are then left out) and once against all truth
+ * steps for the all-sides recall; with a scope,
  * only truth steps inside a span count (TP/FN) and only unmatched detections inside
  * a span count as FP. Untimed truth steps are false negatives. Cadence: every result
  * window with confidence > 0 is compared with the truth track interpolated linearly at

@@ -1,5 +1,6 @@
 #include "bench_cases.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ int gb_bench_make_cases(const char *dir, int quick, gb_bench_case **cases_out, i
       }
       gb_bench_case *c = &cases[n++];
       snprintf(c->path, sizeof c->path, "%s/%s.%s", dir, run_id, gb_synth_format_ext(formats[f]));
+      snprintf(c->truth_dir, sizeof c->truth_dir, "%s/truth/%s", dir, run_id);
       c->location = GB_LOC_SACRUM;
       c->full_scale_g = 16;
     }
@@ -48,9 +50,38 @@ int gb_bench_make_cases(const char *dir, int quick, gb_bench_case **cases_out, i
   return 0;
 }
 
+/* Removes the plain files of folder d, then d itself (gb_synth_run writes only
+ * plain files there). */
+static void remove_flat_dir(const char *d)
+{
+  DIR *dh = opendir(d);
+  if (dh) {
+    struct dirent *e;
+    char p[8192];
+    while ((e = readdir(dh)) != NULL) {
+      if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
+      snprintf(p, sizeof p, "%s/%s", d, e->d_name);
+      unlink(p);
+    }
+    closedir(dh);
+  }
+  rmdir(d);
+}
+
 void gb_bench_remove_cases(const gb_bench_case *cases, int n)
 {
-  for (int i = 0; i < n; i++) unlink(cases[i].path);
+  for (int i = 0; i < n; i++) {
+    unlink(cases[i].path);
+    if (!cases[i].truth_dir[0]) continue;
+    remove_flat_dir(cases[i].truth_dir);
+    char parent[4096];
+    snprintf(parent, sizeof parent, "%s", cases[i].truth_dir);
+    char *slash = strrchr(parent, '/');
+    if (slash) {
+      *slash = '\0';
+      rmdir(parent); /* DIR/truth, once empty */
+    }
+  }
 }
 
 void gb_bench_free_cases(gb_bench_case *cases, int n)

@@ -11,6 +11,7 @@
 
 typedef struct gb_bench_case {
   char path[4096];
+  char truth_dir[4096]; /* DIR/truth/<run_id>: ground truth written beside the case */
   gb_location location;
   double full_scale_g;
 } gb_bench_case;
@@ -18,6 +19,7 @@ typedef struct gb_bench_case {
 /* Writes the cases into dir (quick: 10 min each instead of 1 h / 24 h). Prints
  * its own errors. 0 or -1. */
 int gb_bench_make_cases(const char *dir, int quick, gb_bench_case **cases, int *n);
+/* Removes the case files, their truth folders and DIR/truth when it is left empty. */
 void gb_bench_remove_cases(const gb_bench_case *cases, int n);
 void gb_bench_free_cases(gb_bench_case *cases, int n);
 #endif

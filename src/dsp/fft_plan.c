@@ -40,6 +40,8 @@ const fftwf_plan *gb_fft_plan_r2c(size_t n)
     float *in = fftwf_malloc(sizeof(float) * n);
     fftwf_complex *out = fftwf_malloc(sizeof(fftwf_complex) * (n / 2 + 1));
     if (in && out) {
+      /* No FFTW_DESTROY_INPUT: r2c plans then keep their input intact (FFTW's
+       * default), which the cadence STFT relies on to zero its padding once. */
       fftwf_plan p = fftwf_plan_dft_r2c_1d((int)n, in, out, FFTW_ESTIMATE);
       if (p) {
         g_slots[g_n_slots].n = n;

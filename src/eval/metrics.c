@@ -76,15 +76,16 @@ int gb_eval_metrics(const gb_eval_tally *t, const gb_eval_params *p, gb_eval_met
 
   /* steps */
   long tp = t->steps_tp, fp = t->steps_fp, fn = t->steps_fn;
-  snprintf(name, sizeof name, "+-%.0f ms, one-to-one", p->tolerance_s * 1000.0);
-  why_t(t, t->n_runs_steps, "steps.csv", name, nb, sizeof nb);
+  char def[96];
+  snprintf(def, sizeof def, "+-%.0f ms, one-to-one; own leg only on %ld tibia/foot/thigh run(s)",
+           p->tolerance_s * 1000.0, t->n_runs_side);
+  why_t(t, t->n_runs_steps, "steps.csv", def, nb, sizeof nb);
   add(&l, "steps_precision", ratio(tp, tp + fp), tp + fp, nb);
   add(&l, "steps_recall", ratio(tp, tp + fn), tp + fn, nb);
   add(&l, "steps_f1", ratio(2 * tp, 2 * tp + fp + fn), tp + fp + fn, nb);
-  why_t(t, t->n_runs_side, "unilateral sensor with run.csv sensor_side",
-        "truth steps of the sensor's own leg (tibia/foot/thigh)", nb, sizeof nb);
-  add(&l, "steps_recall_sensor_side", ratio(t->steps_side_tp, t->steps_side_tp + t->steps_side_fn),
-      t->steps_side_tp + t->steps_side_fn, nb);
+  why_t(t, t->n_runs_steps, "steps.csv", "every truth step of both legs", nb, sizeof nb);
+  add(&l, "steps_recall_all_sides", ratio(t->steps_all_tp, t->steps_all_tp + t->steps_all_fn),
+      t->steps_all_tp + t->steps_all_fn, nb);
   why_t(t, t->n_runs_steps, "steps.csv", "count", nb, sizeof nb);
   add(&l, "steps_matched", (double)tp, t->n_runs_steps ? tp + fp + fn : 0, nb);
   add(&l, "steps_missed", (double)fn, t->n_runs_steps ? tp + fp + fn : 0, nb);
@@ -131,6 +132,9 @@ int gb_eval_metrics(const gb_eval_tally *t, const gb_eval_params *p, gb_eval_met
   add(&l, "landing_step_accuracy", ratio(right, known), known, nb);
   why_t(t, t->n_runs_steps, "steps.csv", "matched steps the result left unknown", nb, sizeof nb);
   add(&l, "landing_step_unknown", (double)unk, t->n_runs_steps ? known + unk : 0, nb);
+  why_t(t, t->n_runs_steps, "steps.csv", "matched steps with truth known; unknown result = wrong", nb,
+        sizeof nb);
+  add(&l, "landing_step_accuracy_all", ratio(right, known + unk), known + unk, nb);
   for (int i = 0; i < 2; i++)
     for (int j = 0; j < 3; j++) {
       snprintf(name, sizeof name, "landing_step_%s_as_%s", sc[i], sc[j]);
@@ -196,6 +200,15 @@ int gb_eval_metrics(const gb_eval_tally *t, const gb_eval_params *p, gb_eval_met
   add(&l, "load_flags_precision", ratio(ltp, ltp + lfp), ltp + lfp, nb);
   add(&l, "load_flags_recall", ratio(ltp, ltp + lfn), ltp + lfn, nb);
   add(&l, "load_flags_f1", ratio(2 * ltp, 2 * ltp + lfp + lfn), ltp + lfp + lfn, nb);
+
+  /* both by code (run flags: distinct codes per run; load flags: (athlete, code, date)) */
+  for (size_t i = 0; i < t->n_codes; i++) {
+    const gb_eval_code_count *c = &t->codes[i];
+    snprintf(name, sizeof name, "flags_%s_precision", c->code);
+    add(&l, name, ratio(c->tp, c->tp + c->fp), c->tp + c->fp, "found / raised");
+    snprintf(name, sizeof name, "flags_%s_recall", c->code);
+    add(&l, name, ratio(c->tp, c->tp + c->fn), c->tp + c->fn, "found / expected");
+  }
 
   if (l.oom) {
     free(l.m);

@@ -30,7 +30,33 @@ void gb_eval_tally_clear(gb_eval_tally *t)
 {
   if (!t) return;
   free(t->dt_ms);
+  free(t->codes);
   gb_eval_tally_init(t);
+}
+
+/* Adds counts to a code's row, inserting it in code order. */
+static int code_add(gb_eval_tally *t, const char *code, long tp, long fp, long fn)
+{
+  size_t i = 0;
+  int c = 1;
+  while (i < t->n_codes && (c = strcmp(t->codes[i].code, code)) < 0) i++;
+  if (i == t->n_codes || c != 0) {
+    if (t->n_codes == t->cap_codes) {
+      size_t cap = t->cap_codes ? t->cap_codes * 2 : 16;
+      gb_eval_code_count *n = realloc(t->codes, cap * sizeof *n);
+      if (!n) return GB_ENOMEM;
+      t->codes = n;
+      t->cap_codes = cap;
+    }
+    memmove(&t->codes[i + 1], &t->codes[i], (t->n_codes - i) * sizeof *t->codes);
+    memset(&t->codes[i], 0, sizeof *t->codes);
+    gb_strlcpy(t->codes[i].code, code, sizeof t->codes[i].code);
+    t->n_codes++;
+  }
+  t->codes[i].tp += tp;
+  t->codes[i].fp += fp;
+  t->codes[i].fn += fn;
+  return GB_OK;
 }
 
 static int push_dt(gb_eval_tally *t, double v)
@@ -64,8 +90,8 @@ int gb_eval_tally_merge(gb_eval_tally *d, const gb_eval_tally *s)
   d->steps_fn += s->steps_fn;
   d->steps_untimed += s->steps_untimed;
   d->n_runs_side += s->n_runs_side;
-  d->steps_side_tp += s->steps_side_tp;
-  d->steps_side_fn += s->steps_side_fn;
+  d->steps_all_tp += s->steps_all_tp;
+  d->steps_all_fn += s->steps_all_fn;
   d->cad_n += s->cad_n;
   d->cad_abs_sum += s->cad_abs_sum;
   if (s->cad_max_abs > d->cad_max_abs) d->cad_max_abs = s->cad_max_abs;
@@ -97,6 +123,9 @@ int gb_eval_tally_merge(gb_eval_tally *d, const gb_eval_tally *s)
   d->load_tp += s->load_tp;
   d->load_fp += s->load_fp;
   d->load_fn += s->load_fn;
+  for (size_t i = 0; i < s->n_codes; i++)
+    if (code_add(d, s->codes[i].code, s->codes[i].tp, s->codes[i].fp, s->codes[i].fn))
+      return GB_ENOMEM;
   return GB_OK;
 }
 
@@ -114,30 +143,36 @@ static int step_class(int landing)
   return landing == GB_LANDING_REARFOOT ? 0 : landing == GB_LANDING_MIDFOOT ? 1 : 2;
 }
 
-static int score_steps(const gb_eval_params *p, const gb_truth_run *tr, const gb_result *res,
-                       gb_eval_tally *t)
+/* Matches detections to the truth steps idx[0..nt) and counts TP/FN over them (and,
+ * when full, FP, timing, contact time and landing per step): full = 1 for the scored
+ * steps, 0 for the all-sides recall. */
+static int match_steps(const gb_eval_params *p, const gb_truth_run *tr, const gb_result *res,
+                       const size_t *idx, size_t nt, int full, gb_eval_tally *t)
 {
-  size_t nt = tr->n_steps, nd = res->n_steps;
+  size_t nd = res->n_steps;
   double *tt = malloc((nt ? nt : 1) * sizeof *tt), *dd = malloc((nd ? nd : 1) * sizeof *dd);
   long *mt = malloc((nt ? nt : 1) * sizeof *mt), *md = malloc((nd ? nd : 1) * sizeof *md);
   int rc = GB_ENOMEM;
   if (!tt || !dd || !mt || !md) goto out;
-  for (size_t i = 0; i < nt; i++) tt[i] = tr->steps[i].t_s;
+  for (size_t i = 0; i < nt; i++) tt[i] = tr->steps[idx[i]].t_s;
   for (size_t j = 0; j < nd; j++) dd[j] = res->steps[j].t_s;
   if (gb_eval_match(tt, nt, dd, nd, p->tolerance_s, mt, md) < 0) goto out;
-  int side = gb_location_is_unilateral((gb_location)tr->location) ? tr->sensor_side : -1;
-  if (side >= 0) t->n_runs_side++;
   for (size_t i = 0; i < nt; i++) {
-    const gb_truth_step *ts = &tr->steps[i];
+    const gb_truth_step *ts = &tr->steps[idx[i]];
     if (isnan(ts->t_s)) { /* known to exist, never timed: a step nobody can match */
-      t->steps_fn++;
-      t->steps_untimed++;
+      if (full) {
+        t->steps_fn++;
+        t->steps_untimed++;
+      } else {
+        t->steps_all_fn++;
+      }
       continue;
     }
     if (!in_scope(tr, ts->t_s)) continue;
-    if (side >= 0 && ts->side == side) {
-      if (mt[i] < 0) t->steps_side_fn++;
-      else t->steps_side_tp++;
+    if (!full) {
+      if (mt[i] < 0) t->steps_all_fn++;
+      else t->steps_all_tp++;
+      continue;
     }
     if (mt[i] < 0) {
       t->steps_fn++;
@@ -155,15 +190,49 @@ static int score_steps(const gb_eval_params *p, const gb_truth_run *tr, const gb
     if (ts->landing == GB_LANDING_REARFOOT || ts->landing == GB_LANDING_MIDFOOT)
       t->landing_step[step_class(ts->landing)][step_class(ds->landing)]++;
   }
-  for (size_t j = 0; j < nd; j++)
-    if (md[j] < 0 && in_scope(tr, res->steps[j].t_s)) t->steps_fp++;
-  t->n_runs_steps++;
+  if (full)
+    for (size_t j = 0; j < nd; j++)
+      if (md[j] < 0 && in_scope(tr, res->steps[j].t_s)) t->steps_fp++;
   rc = GB_OK;
 out:
   free(tt);
   free(dd);
   free(mt);
   free(md);
+  return rc;
+}
+
+/* A unilateral sensor (tibia, foot, thigh) with a known leg sees that leg's contacts
+ * only (DESIGN §5: a shank sensor's impact peaks are its own leg's; the other leg's
+ * arrive attenuated and are not reported as contacts): its scored truth steps are
+ * that leg's. Every other sensor is scored on all truth steps. */
+static int score_steps(const gb_eval_params *p, const gb_truth_run *tr, const gb_result *res,
+                       gb_eval_tally *t)
+{
+  size_t nt = tr->n_steps, ns = 0;
+  size_t *all = malloc((nt ? nt : 1) * sizeof *all), *own = malloc((nt ? nt : 1) * sizeof *own);
+  int rc = GB_ENOMEM;
+  if (!all || !own) goto out;
+  int side = gb_location_is_unilateral((gb_location)tr->location) ? tr->sensor_side : -1;
+  for (size_t i = 0; i < nt; i++) {
+    all[i] = i;
+    if (side >= 0 && tr->steps[i].side == side) own[ns++] = i;
+  }
+  if (side >= 0) {
+    t->n_runs_side++;
+    if ((rc = match_steps(p, tr, res, own, ns, 1, t))) goto out;
+    if ((rc = match_steps(p, tr, res, all, nt, 0, t))) goto out;
+  } else {
+    long tp0 = t->steps_tp, fn0 = t->steps_fn;
+    if ((rc = match_steps(p, tr, res, all, nt, 1, t))) goto out;
+    t->steps_all_tp += t->steps_tp - tp0;
+    t->steps_all_fn += t->steps_fn - fn0;
+  }
+  t->n_runs_steps++;
+  rc = GB_OK;
+out:
+  free(all);
+  free(own);
   return rc;
 }
 
@@ -285,14 +354,21 @@ static int score_flags(const gb_truth_run *tr, const gb_flag *flags, size_t n_fl
     if (!has_code(flags[i].code, rc, nr)) rc[nr++] = flags[i].code;
   for (size_t i = 0; i < tr->n_flags; i++)
     if (!has_code(tr->flags[i].code, tc, nt)) tc[nt++] = tr->flags[i].code;
-  for (size_t i = 0; i < nr; i++) {
-    if (has_code(rc[i], tc, nt)) t->flag_tp++;
+  int err = GB_OK;
+  for (size_t i = 0; i < nr && !err; i++) {
+    int hit = has_code(rc[i], tc, nt);
+    if (hit) t->flag_tp++;
     else t->flag_fp++;
+    err = code_add(t, rc[i], hit, !hit, 0);
   }
-  for (size_t i = 0; i < nt; i++)
-    if (!has_code(tc[i], rc, nr)) t->flag_fn++;
+  for (size_t i = 0; i < nt && !err; i++)
+    if (!has_code(tc[i], rc, nr)) {
+      t->flag_fn++;
+      err = code_add(t, tc[i], 0, 0, 1);
+    }
   free(rc);
   free(tc);
+  if (err) return err;
   t->n_runs_flags++;
   return GB_OK;
 }
@@ -437,19 +513,25 @@ int gb_eval_load_flags(const gb_truth_load_flag *truth, size_t n_truth, const gb
     date_from_days((long long)floor(f->t_start_s), k.date);
     nr = add_unique(rs, nr, &k);
   }
-  for (size_t i = 0; i < nr; i++) {
+  int err = GB_OK;
+  for (size_t i = 0; i < nr && !err; i++) {
     int hit = 0;
     for (size_t j = 0; j < nt && !hit; j++) hit = key_eq(&rs[i], &ts[j]);
     if (hit) t->load_tp++;
     else t->load_fp++;
+    err = code_add(t, rs[i].code, hit, !hit, 0);
   }
-  for (size_t j = 0; j < nt; j++) {
+  for (size_t j = 0; j < nt && !err; j++) {
     int hit = 0;
     for (size_t i = 0; i < nr && !hit; i++) hit = key_eq(&rs[i], &ts[j]);
-    if (!hit) t->load_fn++;
+    if (!hit) {
+      t->load_fn++;
+      err = code_add(t, ts[j].code, 0, 0, 1);
+    }
   }
-  t->have_load = 1;
   free(ts);
   free(rs);
+  if (err) return err;
+  t->have_load = 1;
   return GB_OK;
 }

@@ -1,6 +1,7 @@
 #include "gait/cadence.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +53,9 @@ struct gb_cadence {
   float *pw, *env;     /* power spectrum and its sliding max */
   float *hann;         /* nw */
   float *tmp;          /* nw: window copy */
+  float *pad;          /* scratch of sliding_max */
+  size_t pad_cap;
+  size_t in_tail_n, in_tail_nfft; /* in[in_tail_n .. in_tail_nfft) is zero */
 };
 
 int gb_cadence_table_add(gb_cadence_table *t, const gb_cadence_row *row)
@@ -116,6 +120,7 @@ void gb_cadence_free(gb_cadence *c)
   free(c->tmp);
   free(c->pw);
   free(c->env);
+  free(c->pad);
   gb_fft_free(c->in);
   gb_fft_free(c->out);
   free(c);
@@ -127,13 +132,28 @@ typedef struct spec {
   const float *pw, *env;
   size_t nb;
   double df, fmax;
+  double inv_df;
 } spec;
+
+/* floor(a / b + 0.5) for a >= 0, b > 0, as an integer: a multiplication by
+ * inv_b = 1 / b instead of a division, and the exact division only when the
+ * product lands within 1e-9 of a rounding boundary (the two quotients differ by a
+ * few ulps, far less than that for the bin indices used here, < 2^20), so the
+ * result always equals the division's. */
+static inline size_t round_quot(double a, double b, double inv_b)
+{
+  double y = a * inv_b + 0.5;
+  int64_t k = (int64_t)y; /* signed conversions: single instructions on x86-64 */
+  double fr = y - (double)k;
+  if (fr < 1e-9 || fr > 1.0 - 1e-9) k = (int64_t)(a / b + 0.5);
+  return (size_t)k;
+}
 
 /* Envelope (max over ± half a coarse bin) at frequency f; 0 outside [0, fmax]. */
 static double env_at(const spec *s, double f)
 {
   if (f < 0 || f > s->fmax) return 0;
-  size_t k = (size_t)floor(f / s->df + 0.5);
+  size_t k = round_quot(f, s->df, s->inv_df);
   return k < s->nb ? s->env[k] : 0;
 }
 
@@ -174,6 +194,39 @@ static double primitive_ratio(const spec *s, double f0, int m)
   return n_on && n_off && on > 0 ? (off / n_off) / (on / n_on) : 0;
 }
 
+/* env[k] = max(0, pw[k-half .. k+half] clipped to [0, nb)) for k < n_env, by
+ * doubling (a sparse table: windows of 2^j bins from windows of 2^(j-1)), so the
+ * cost per bin is log2 of the width instead of the width. Max is exact, so the
+ * values equal those of the direct loop; bins outside [0, nb) count as 0, which
+ * the direct loop's starting value 0 already implied (pw >= 0). */
+static int sliding_max(gb_cadence *c, size_t nb, size_t n_env, size_t half)
+{
+  const size_t w = 2 * half + 1;
+  size_t p = 1;
+  while (2 * p <= w) p *= 2;
+  const size_t len = n_env + w; /* padded bins -half .. n_env+half */
+  if (len > c->pad_cap) {
+    float *q = realloc(c->pad, len * sizeof *q);
+    if (!q) return GB_ENOMEM;
+    c->pad = q;
+    c->pad_cap = len;
+  }
+  float *a = c->pad; /* a[i] = pw[i - half], 0 outside */
+  for (size_t i = 0; i < len; i++) {
+    size_t j = i - half; /* wraps for i < half: caught by j >= nb */
+    a[i] = i >= half && j < nb ? c->pw[j] : 0.0f;
+  }
+  for (size_t q = 1; q < p; q *= 2) /* a[i] = max over [i, i + 2q) */
+    for (size_t i = 0; i + q < len; i++) a[i] = a[i + q] > a[i] ? a[i + q] : a[i];
+  /* window [k - half, k + half] = a-indices [k, k + w): two overlapping 2^j runs */
+  for (size_t k = 0; k < n_env; k++) {
+    float lo = a[k], hi = a[k + w - p];
+    float m = hi > lo ? hi : lo;
+    c->env[k] = m > 0 ? m : 0.0f;
+  }
+  return 0;
+}
+
 int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e)
 {
   memset(e, 0, sizeof *e);
@@ -195,7 +248,14 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
     w = c->tmp;
   }
   for (size_t i = 0; i < n; i++) c->in[i] = (float)((x[i] - mean) * w[i]);
-  memset(c->in + n, 0, (nfft - n) * sizeof(float));
+  /* The zero padding stays zero between windows: the r2c plan preserves its
+   * input (FFTW's default for real-to-complex plans), so it is written once per
+   * window length. */
+  if (c->in_tail_n != n || c->in_tail_nfft != nfft) {
+    memset(c->in + n, 0, (nfft - n) * sizeof(float));
+    c->in_tail_n = n;
+    c->in_tail_nfft = nfft;
+  }
   gb_fft_r2c(plan, c->in, c->out);
   for (size_t k = 0; k < nb; k++)
     c->pw[k] = c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
@@ -204,13 +264,12 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
   double pf = (double)nfft / (double)n; /* fine bins per coarse (1/T) bin */
   size_t half = (size_t)(0.5 * pf + 0.5);
   if (half < 1) half = 1;
-  for (size_t k = 0; k < nb; k++) {
-    size_t lo = k > half ? k - half : 0, hi = k + half < nb ? k + half : nb - 1;
-    float m = 0;
-    for (size_t j = lo; j <= hi; j++) m = c->pw[j] > m ? c->pw[j] : m;
-    c->env[k] = m;
-  }
-  spec s = {c->pw, c->env, nb, df, fmin(GB_COMB_FMAX_HZ, 0.45 * c->fa)};
+  spec s = {c->pw, c->env, nb, df, fmin(GB_COMB_FMAX_HZ, 0.45 * c->fa), 1.0 / df};
+  /* The envelope is read only through env_at, i.e. at bins <= fmax/df + 0.5:
+   * computing it there alone gives the same values for a fraction of the cost. */
+  size_t n_env = (size_t)floor(s.fmax / df + 0.5) + 1;
+  if (n_env > nb) n_env = nb;
+  if (sliding_max(c, nb, n_env, half) != 0) return GB_ENOMEM;
 
   /* 1. fundamental periodicity: harmonic comb minus the energy between teeth */
   double f_lo = c->p.cadence_min_spm / 120.0, f_hi = c->p.cadence_max_spm / 60.0;
@@ -220,7 +279,10 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
     double f = (double)b * df, score = 0;
     for (int k = 1; k <= GB_COMB_K && k * f <= s.fmax; k++) {
       double between = (k - 0.5) * f >= 0.5 * f_lo ? env_at(&s, (k - 0.5) * f) : 0;
-      score += (env_at(&s, k * f) - between) / k;
+      /* env_at(k f) reads bin round((k b df) / df) = k b: the quotient is within
+       * a few ulps of the integer k b, far from a rounding boundary (and k f <=
+       * fmax holds by the loop condition), so the bin is read directly. */
+      score += (s.env[(size_t)k * b] - between) / k;
     }
     if (score > best) {
       best = score;
@@ -290,8 +352,9 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
   double hw = fmin(1.5 * pf, 0.25 * fs / df);
   double p_all = 0, p_comb = 0;
   size_t n_all = 0, n_comb = 0;
+  const double inv_fs = 1.0 / fs;
   for (size_t k = k_lo; k <= k_hi; k++) {
-    double f = (double)k * df, m = floor(f / fs + 0.5);
+    double f = (double)k * df, m = (double)round_quot(f, fs, inv_fs);
     int on = m >= 1 && fabs(f - m * fs) <= hw * df;
     p_all += c->pw[k];
     n_all++;
@@ -314,7 +377,9 @@ static int emit(gb_cadence *c, size_t n, double t_centre, gb_cadence_table *t)
   /* oldest sample first: the ring holds the last min(n_seen, nw) samples */
   size_t start = c->n_seen >= c->nw ? c->n_seen % c->nw : 0;
   float *buf = c->tmp;
-  for (size_t i = 0; i < n; i++) buf[i] = c->ring[(start + i) % c->nw];
+  size_t first = c->nw - start < n ? c->nw - start : n; /* up to the ring's end, then wrap */
+  memcpy(buf, c->ring + start, first * sizeof(float));
+  if (n > first) memcpy(buf + first, c->ring, (n - first) * sizeof(float));
   /* a short (end-of-stream) window needs tmp for its own Hann taper: copy out */
   gb_cadence_est e;
   int rc;

@@ -1,7 +1,18 @@
 /* CSV source, streaming: the file is read in 1 MiB chunks (partial lines carried
  * over), rows go through the non-finite repair, and the samples are placed on a
  * uniform time grid by linear interpolation between rows. The first rows (up to
- * CSV_SCAN_ROWS) are held once at open to estimate the rate and the units. */
+ * CSV_SCAN_ROWS) are held once at open to estimate the rate and the units.
+ *
+ * Preamble: lines before the header that contain none of the delimiters of the
+ * line after them (e.g. "Acquisition frequency: 100 Hz" atop the IPOL gait
+ * files) are skipped with a warning; when such a line states "frequency: N Hz"
+ * and the file has no time column (or only a sample counter), N is the rate
+ * unless one is given (a documented convenience).
+ *
+ * Speed: data rows are parsed in place from the buffer (one pass, no separate
+ * line scan; plain numbers via gb_parse_plain_sentinel against a sentinel byte),
+ * anything unusual in a row (comments, quotes, missing values, exponents, ISO
+ * times) takes the general per-field path. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -43,6 +54,8 @@ typedef struct csv_src {
   int file_eof;
   int64_t line;        /* number of the line last handed out */
   int64_t header_line;
+  double pre_rate;      /* rate stated by a preamble line ("... frequency: 100 Hz"), 0 if none */
+  int64_t pre_rate_line;
   char delim;
   int nfields;
   char (*names)[CSV_NAME_MAX];
@@ -139,6 +152,7 @@ static int next_line(csv_src *c, const char **ls, const char **le)
       memmove(c->buf, start, avail);
       c->len = avail;
       c->pos = 0;
+      c->buf[c->len] = '\0'; /* sentinel for gb_parse_plain_sentinel */
     }
     if (c->len == CSV_CHUNK)
       return gb_io_fail(c->src, GB_EFORMAT, "%s:%lld: line longer than %zu bytes; expected CSV text lines",
@@ -152,6 +166,7 @@ static int next_line(csv_src *c, const char **ls, const char **le)
                         strerror(errno));
     if (n == 0) c->file_eof = 1;
     else c->len += (size_t)n;
+    c->buf[c->len] = '\0'; /* sentinel for gb_parse_plain_sentinel */
   }
 }
 
@@ -239,10 +254,73 @@ static int parse_time(csv_src *c, const char *p, size_t n, double *t)
   return 0;
 }
 
+/* Fast path for one data row that lies wholly in the buffer: every value field
+ * a plain number (gb_parse_double_prefix) followed by the delimiter or the line
+ * end, no separate scan for the line end. Returns 1 with the values in f and
+ * the raw time in *traw (when the row has a time column), having consumed the
+ * line; 0 when the row needs the general path (nothing consumed): comments,
+ * blank lines, quoted or missing values, ISO times, the first rows before the
+ * time column's kind is known, or a line running past the buffered bytes. */
+static inline int fast_row(csv_src *c, gb_io_frame *f, double *traw, const char **tp, size_t *tn)
+{
+  const char *p = c->buf + c->pos, *end = c->buf + c->len;
+  const char delim = c->delim;
+  const int nfields = c->nfields;
+  const signed char *role = c->role;
+  const int fast_time = c->tcol < 0 || (c->tk_decided && (c->tk == TK_NUM || c->tk == TK_INDEX) && c->have0);
+  if (!fast_time) return 0;
+  /* a line that may be blank or a comment (blank_or_comment) is the general path's */
+  if (p >= end || *p == '#' || *p == ' ' || *p == '\t' || *p == '\r' || *p == '\n') return 0;
+  f->v[1] = f->v[2] = 0.0; /* channels a 1-channel file leaves unset */
+  for (int fi = 0;; fi++) {
+    int r = role[fi];
+    if (r >= 0) {
+      double v;
+      const char *q = gb_parse_plain_sentinel(p, &v);
+      if (!q) return 0;
+      if (r < 3) f->v[r] = v;
+      else {
+        *traw = v;
+        *tp = p;
+        *tn = (size_t)(q - p);
+      }
+      p = q;
+    } else {
+      while (p < end && *p != delim && *p != '\n' && *p != '\r') p++;
+    }
+    if (p >= end) return 0;
+    char d = *p;
+    if (d == delim) {
+      if (fi + 1 >= nfields) return 0;
+      p++;
+      continue;
+    }
+    if (d == '\r') {
+      if (p + 1 >= end || p[1] != '\n') return 0;
+      p++;
+      d = '\n';
+    }
+    if (d != '\n' || fi + 1 != nfields) return 0;
+    c->pos = (size_t)(p + 1 - c->buf);
+    c->line++;
+    return 1;
+  }
+}
+
+/* Time bookkeeping of a parsed row (raw time t relative to the first row, its
+ * text at tp for messages). */
+static int row_time(csv_src *c, gb_io_frame *f, double t, const char *tp, size_t tn);
+
 /* Pulls the next data row (gb_io_pull_fn). */
 static int csv_pull(void *ctx, gb_io_frame *f)
 {
   csv_src *c = ctx;
+  {
+    double traw = 0.0;
+    const char *ftp = NULL;
+    size_t ftn = 0;
+    if (fast_row(c, f, &traw, &ftp, &ftn)) return row_time(c, f, c->tcol >= 0 ? traw - c->raw0 : 0.0, ftp, ftn);
+  }
   const char *ls = NULL, *le = NULL;
   for (;;) {
     int r = next_line(c, &ls, &le);
@@ -313,6 +391,13 @@ static int csv_pull(void *ctx, gb_io_frame *f)
   if (c->tcol >= 0) {
     if (have_tfast) t = tfast - c->raw0;
     else if (parse_time(c, tp, tn, &t)) return c->src->status;
+  }
+  return row_time(c, f, t, tp, tn);
+}
+
+static int row_time(csv_src *c, gb_io_frame *f, double t, const char *tp, size_t tn)
+{
+  if (c->tcol >= 0) {
     if (c->have_prev && !(t > c->prev_raw)) {
       char ex[48];
       excerpt(tp, tn, ex, sizeof ex);
@@ -709,9 +794,19 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Decides time units and rate from the scan rows. */
-static int decide_time(csv_src *c, const gb_source_opts *o)
+static int decide_time(csv_src *c, const gb_source_opts *o_in)
 {
   gb_source *s = c->src;
+  /* A rate stated by a preamble line stands in for --rate when no time column
+   * exists (or only a sample counter): a documented convenience (IPOL files). */
+  gb_source_opts oo = *o_in;
+  const gb_source_opts *o = &oo;
+  if (!(oo.rate_hz > 0) && c->pre_rate > 0 && (c->tk == TK_NONE || c->tk == TK_INDEX)) {
+    oo.rate_hz = c->pre_rate;
+    gb_io_warn(s, "%s:%lld: sample rate %g Hz taken from the preamble line (no time column); pass --rate HZ "
+                  "to override",
+               s->path, (long long)c->pre_rate_line, c->pre_rate);
+  }
   double med = 0.0;
   if (c->nscan >= 2 && c->tk != TK_NONE) {
     double *d = malloc(sizeof(double) * (c->nscan - 1));
@@ -826,6 +921,61 @@ static int decide_units(csv_src *c, const gb_source_opts *o)
   return GB_OK;
 }
 
+/* Delimiters a CSV may use; mask bit 0 ',', 1 ';', 2 TAB. */
+static unsigned delim_mask(const char *p, const char *e)
+{
+  unsigned m = 0;
+  for (; p < e; p++) m |= *p == ',' ? 1u : *p == ';' ? 2u : *p == '\t' ? 4u : 0u;
+  return m;
+}
+
+/* A preamble line before the header (e.g. the IPOL gait files' "Acquisition
+ * frequency: 100 Hz"): the next non-blank, non-comment line uses delimiters and
+ * this one contains none of them. Looks only at bytes already buffered (the top
+ * of the file is), so nothing is consumed. */
+static int is_preamble(const csv_src *c, const char *ls, const char *le)
+{
+  const char *p = c->buf + c->pos, *e = c->buf + c->len;
+  while (p < e) {
+    const char *nl = memchr(p, '\n', (size_t)(e - p));
+    if (!nl && !c->file_eof) return 0; /* the next line is not buffered whole: no guess */
+    const char *q = nl ? nl : e;
+    const char *qe = q > p && q[-1] == '\r' ? q - 1 : q;
+    if (!blank_or_comment(p, qe)) {
+      unsigned next = delim_mask(p, qe);
+      return next != 0 && (delim_mask(ls, le) & next) == 0;
+    }
+    p = nl ? nl + 1 : e;
+  }
+  return 0;
+}
+
+/* "... frequency: 100 Hz" (also "=", any case): the rate a preamble line
+ * states. 0 and *hz, or -1. */
+static int preamble_rate(const char *ls, const char *le, double *hz)
+{
+  static const char key[] = "frequency";
+  const size_t kl = sizeof key - 1;
+  for (const char *p = ls; p + kl <= le; p++) {
+    if (strncasecmp(p, key, kl) != 0) continue;
+    const char *q = p + kl;
+    while (q < le && (*q == ' ' || *q == '\t')) q++;
+    if (q < le && (*q == ':' || *q == '=')) q++;
+    while (q < le && (*q == ' ' || *q == '\t')) q++;
+    const char *ne = q;
+    while (ne < le && (gb_np_is_digit(*ne) || *ne == '.')) ne++;
+    double v;
+    if (ne == q || gb_parse_double(q, (size_t)(ne - q), &v) != 0) continue;
+    const char *u = ne;
+    while (u < le && (*u == ' ' || *u == '\t')) u++;
+    if (le - u < 2 || strncasecmp(u, "hz", 2) != 0) continue;
+    if (!(v > 0) || v > GB_IO_RATE_MAX_HZ) continue;
+    *hz = v;
+    return 0;
+  }
+  return -1;
+}
+
 int gb_io_open_csv(gb_source *src, const gb_source_opts *opts, int fd)
 {
   csv_src *c = calloc(1, sizeof *c);
@@ -839,7 +989,7 @@ int gb_io_open_csv(gb_source *src, const gb_source_opts *opts, int fd)
   src->impl = c;
   src->info.format = "csv";
   src->info.n_frames = -1;
-  c->buf = malloc(CSV_CHUNK);
+  c->buf = malloc(CSV_CHUNK + 1); /* + the sentinel byte */
   if (!c->buf) return gb_io_fail(src, GB_ENOMEM, "%s: out of memory", src->path);
   if (lseek(fd, 0, SEEK_SET) < 0)
     return gb_io_fail(src, GB_EIO, "%s: cannot seek: %s", src->path, strerror(errno));
@@ -861,7 +1011,18 @@ int gb_io_open_csv(gb_source *src, const gb_source_opts *opts, int fd)
     if (first && le - ls >= 3 && memcmp(ls, "\xEF\xBB\xBF", 3) == 0) ls += 3;
     first = 0;
     if (le > ls && le[-1] == '\r') le--;
-    if (!blank_or_comment(ls, le)) break;
+    if (blank_or_comment(ls, le)) continue;
+    if (!is_preamble(c, ls, le)) break;
+    char ex[64];
+    excerpt(ls, (size_t)(le - ls), ex, sizeof ex);
+    gb_io_warn(src, "%s:%lld: line '%s' skipped before the header: it has none of the delimiters of the "
+                    "line after it",
+               src->path, (long long)c->line, ex);
+    double hz;
+    if (c->pre_rate == 0 && preamble_rate(ls, le, &hz) == 0) {
+      c->pre_rate = hz;
+      c->pre_rate_line = c->line;
+    }
   }
   c->header_line = c->line;
   int rc = parse_header(c, ls, le);

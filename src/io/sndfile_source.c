@@ -41,33 +41,86 @@ static void snd_close(void *impl)
   free(s);
 }
 
+/* Makes the block hold unread frames: 1 = frames available, 0 = end of data,
+ * < 0 = error (truncation, decoder failure). */
+static int snd_refill(snd_src *s)
+{
+  if (s->blk_pos < s->blk_n) return 1;
+  if (s->eof) return 0;
+  sf_count_t n = sf_readf_float(s->sf, s->blk, SND_BLOCK_FRAMES);
+  int err = sf_error(s->sf);
+  if (err)
+    return gb_io_fail(s->src, GB_EFORMAT, "%s: sample %lld: libsndfile: %s", s->src->path,
+                      (long long)s->next_idx, sf_strerror(s->sf));
+  if (n <= 0) {
+    s->eof = 1;
+    if (s->n_expected >= 0 && s->next_idx < s->n_expected)
+      return gb_io_fail(s->src, GB_EFORMAT,
+                        "%s: truncated: data ends at sample %lld but the header declares %lld frames",
+                        s->src->path, (long long)s->next_idx, (long long)s->n_expected);
+    return 0;
+  }
+  s->blk_n = (size_t)n;
+  s->blk_pos = 0;
+  return 1;
+}
+
 static int snd_pull(void *ctx, gb_io_frame *f)
 {
   snd_src *s = ctx;
-  if (s->blk_pos == s->blk_n) {
-    if (s->eof) return 0;
-    sf_count_t n = sf_readf_float(s->sf, s->blk, SND_BLOCK_FRAMES);
-    int err = sf_error(s->sf);
-    if (err)
-      return gb_io_fail(s->src, GB_EFORMAT, "%s: sample %lld: libsndfile: %s", s->src->path,
-                        (long long)s->next_idx, sf_strerror(s->sf));
-    if (n <= 0) {
-      s->eof = 1;
-      if (s->n_expected >= 0 && s->next_idx < s->n_expected)
-        return gb_io_fail(s->src, GB_EFORMAT,
-                          "%s: truncated: data ends at sample %lld but the header declares %lld frames",
-                          s->src->path, (long long)s->next_idx, (long long)s->n_expected);
-      return 0;
-    }
-    s->blk_n = (size_t)n;
-    s->blk_pos = 0;
-  }
+  int r = snd_refill(s);
+  if (r <= 0) return r;
   const float *p = s->blk + s->blk_pos * (size_t)s->fch;
   for (int c = 0; c < s->och; c++) f->v[c] = p[c];
   f->t = 0.0;
   f->loc = s->next_idx++;
   s->blk_pos++;
   return 1;
+}
+
+/* Converts up to max frames straight from the block into out (no per-frame
+ * calls): stops before the first frame holding a non-finite value, which the
+ * repair path then handles. Same values as the per-frame path. Returns the
+ * number of frames converted. */
+static size_t snd_convert_run(snd_src *s, float *out, size_t max)
+{
+  const int fch = s->fch, och = s->och;
+  size_t avail = s->blk_n - s->blk_pos, take = avail < max ? avail : max;
+  const float *p = s->blk + s->blk_pos * (size_t)fch;
+  if (s->is_float) {
+    size_t j = 0;
+    for (; j < take; j++) {
+      const float *q = p + j * (size_t)fch;
+      int ok = 1;
+      for (int c = 0; c < och; c++) ok &= isfinite(q[c]) != 0;
+      if (!ok) break;
+    }
+    take = j;
+    if (take) {
+      const float *q = p + (take - 1) * (size_t)fch;
+      for (int c = 0; c < och; c++) s->nf.last[c] = q[c];
+      s->nf.have_last = 1;
+    }
+  }
+  if (s->div_g) {
+    for (size_t j = 0; j < take; j++)
+      for (int c = 0; c < och; c++)
+        out[j * (size_t)och + (size_t)c] = (float)((double)p[j * (size_t)fch + (size_t)c] / GB_STANDARD_GRAVITY);
+  } else if (fch == 3 && och == 3) {
+    const double m0 = s->mul[0], m1 = s->mul[1], m2 = s->mul[2];
+    for (size_t j = 0; j < take; j++) {
+      out[3 * j] = (float)((double)p[3 * j] * m0);
+      out[3 * j + 1] = (float)((double)p[3 * j + 1] * m1);
+      out[3 * j + 2] = (float)((double)p[3 * j + 2] * m2);
+    }
+  } else {
+    for (size_t j = 0; j < take; j++)
+      for (int c = 0; c < och; c++)
+        out[j * (size_t)och + (size_t)c] = (float)((double)p[j * (size_t)fch + (size_t)c] * s->mul[c]);
+  }
+  s->blk_pos += take;
+  s->next_idx += (int64_t)take;
+  return take;
 }
 
 static void nan_warning(snd_src *s)
@@ -86,6 +139,16 @@ static int snd_read(gb_source *src, float *buf, size_t max, size_t *n)
   size_t k = 0;
   int och = s->och;
   while (k < max) {
+    /* fast path: runs of finite frames straight from the block */
+    if (s->nf.qlen == 0) {
+      int rr = snd_refill(s);
+      if (rr < 0) return rr;
+      if (rr > 0) {
+        size_t got = snd_convert_run(s, buf + k * (size_t)och, max - k);
+        k += got;
+        if (got) continue;
+      }
+    }
     gb_io_frame f;
     int r = s->is_float ? gb_nanfix_next(&s->nf, snd_pull, s, &f) : snd_pull(s, &f);
     if (r == GB_ERANGE && s->nf.bad_loc >= 0) {

@@ -332,7 +332,7 @@ static void test_ipol_feet_lowerback(void **state)
     for (int sI = 0; sI < 3; sI++) {
       char sp[4400];
       snprintf(sp, sizeof sp, "%s/%s_%s.txt", dir, trial, sensors[sI]);
-      size_t n;
+      size_t n = 0;
       float *fr = read_ipol(sp, &n);
       assert_non_null(fr);
       gb_result *res = analyze(fr, n, 100, 3, locs[sI]);

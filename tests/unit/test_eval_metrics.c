@@ -265,6 +265,9 @@ static void test_landing_confusion(void **state)
   assert_float_equal(metric(&t, "landing_step_accuracy", &n), 0.5, 0);
   assert_int_equal(n, 4);
   assert_float_equal(metric(&t, "landing_step_unknown", NULL), 1.0, 0);
+  /* unknown results counted wrong: 2 right / 5 steps with a known truth */
+  assert_float_equal(metric(&t, "landing_step_accuracy_all", &n), 0.4, 1e-12);
+  assert_int_equal(n, 5);
   assert_float_equal(metric(&t, "landing_step_midfoot_as_rearfoot", NULL), 1.0, 0);
 
   /* per run: truth rearfoot / result rearfoot, truth midfoot / result mixed,
@@ -446,7 +449,36 @@ static void test_run_flags(void **state)
   assert_int_equal(t.flag_fn, 1);
   assert_float_equal(metric(&t, "flags_precision", NULL), 0.5, 0);
   assert_float_equal(metric(&t, "flags_recall", NULL), 0.5, 0);
+  /* by code: impact.high found (1/1), cadence.low raised but not expected, landing.rearfoot
+   * expected but not raised */
+  long n;
+  assert_float_equal(metric(&t, "flags_impact.high_precision", &n), 1.0, 0);
+  assert_int_equal(n, 1);
+  assert_float_equal(metric(&t, "flags_impact.high_recall", &n), 1.0, 0);
+  assert_int_equal(n, 1);
+  assert_float_equal(metric(&t, "flags_cadence.low_precision", &n), 0.0, 0);
+  assert_int_equal(n, 1);
+  assert_true(isnan(metric(&t, "flags_cadence.low_recall", &n)));
+  assert_int_equal(n, 0);
+  assert_float_equal(metric(&t, "flags_landing.rearfoot_recall", &n), 0.0, 0);
+  assert_int_equal(n, 1);
+  /* a second run raising landing.rearfoot when expected: pooled recall 1/2 */
+  gb_truth_flag tf2[1] = {{"landing.rearfoot", NAN, NAN}};
+  gb_flag rf2[1];
+  memset(rf2, 0, sizeof rf2);
+  strcpy(rf2[0].code, "landing.rearfoot");
+  f.truth.flags = tf2;
+  f.truth.n_flags = 1;
+  gb_eval_tally t2;
+  gb_eval_tally_init(&t2);
+  assert_int_equal(gb_eval_run(&p, &f.truth, &f.res, rf2, 1, &t2), 0);
+  assert_int_equal(gb_eval_tally_merge(&t, &t2), 0);
+  assert_float_equal(metric(&t, "flags_landing.rearfoot_recall", &n), 0.5, 0);
+  assert_int_equal(n, 2);
+  assert_int_equal(t.n_codes, 3);
+  assert_string_equal(t.codes[0].code, "cadence.low"); /* sorted by code */
   gb_eval_tally_clear(&t);
+  gb_eval_tally_clear(&t2);
 }
 
 static void test_load_flags(void **state)
@@ -479,6 +511,15 @@ static void test_load_flags(void **state)
   assert_int_equal(t.load_fn, 1);
   assert_float_equal(metric(&t, "load_flags_precision", NULL), 2.0 / 3.0, 1e-12);
   assert_float_equal(metric(&t, "load_flags_recall", NULL), 2.0 / 3.0, 1e-12);
+  /* by code: session_spike and acwr_high found, weekly_ramp raised on a wrong date */
+  long n;
+  assert_float_equal(metric(&t, "flags_load.session_spike_recall", &n), 1.0, 0);
+  assert_int_equal(n, 1);
+  assert_float_equal(metric(&t, "flags_load.weekly_ramp_precision", &n), 0.0, 0);
+  assert_int_equal(n, 1);
+  assert_float_equal(metric(&t, "flags_load.weekly_ramp_recall", &n), 0.0, 0);
+  assert_int_equal(n, 1);
+  gb_eval_tally_clear(&t);
   /* leap day and epoch */
   gb_truth_load_flag tl2[2] = {{"x", "", "load.no_base", "2000-02-29"},
                                {"x", "", "load.no_base", "1970-01-01"}};
@@ -492,6 +533,7 @@ static void test_load_flags(void **state)
   assert_int_equal(gb_eval_load_flags(tl2, 2, rows, 2, &t2), 0);
   assert_int_equal(t2.load_tp, 2);
   assert_int_equal(t2.load_fp + t2.load_fn, 0);
+  gb_eval_tally_clear(&t2);
 }
 
 static void test_pooling_and_skipped(void **state)
@@ -556,17 +598,21 @@ static void test_trunk_lean(void **state)
   gb_eval_tally_clear(&t);
 }
 
-static void test_sensor_side_recall(void **state)
+static void test_sensor_side_scoring(void **state)
 {
   (void)state;
   fixture f;
   fx_init(&f);
-  /* a tibia on leg 0: truth steps alternate legs 0,1,0,1,... (10 steps); the result
-   * finds the five of leg 0 and one of leg 1 → recall 6/10, own-leg recall 5/5 */
+  /* a tibia on leg 0: truth steps alternate legs 0,1,0,1,... (10 steps at 0.35 s);
+   * the result finds the five of leg 0 (step 4 shifted 40 ms: a miss and a false
+   * detection), one of leg 1 (step 3) and nothing else.
+   * Own leg: truth 0,2,4,6,8; matched 0,2,6,8 → TP 4, FN 1; FP = step-4 detection
+   * and the leg-1 detection = 2 → P 4/6, R 4/5. All sides: matched 0,2,3,6,8 of 10. */
   for (int i = 0; i < 10; i++) {
-    truth_step(&f, 1.0 + 0.35 * i, 0, NAN);
+    truth_step(&f, 1.0 + 0.35 * i, i % 2 == 0 ? GB_LANDING_REARFOOT : GB_LANDING_MIDFOOT, NAN);
     f.tsteps[i].side = i % 2;
-    if (i % 2 == 0 || i == 3) det_step(&f, 1.0 + 0.35 * i, 0, NAN);
+    if (i % 2 == 0 || i == 3)
+      det_step(&f, 1.0 + 0.35 * i + (i == 4 ? 0.040 : 0.0), GB_LANDING_REARFOOT, NAN);
   }
   f.truth.location = GB_LOC_TIBIA;
   f.truth.sensor_side = 0;
@@ -574,16 +620,46 @@ static void test_sensor_side_recall(void **state)
   gb_eval_tally_init(&t);
   score(&f, &t);
   long n;
-  assert_float_equal(metric(&t, "steps_recall", NULL), 0.6, 1e-12);
-  assert_float_equal(metric(&t, "steps_recall_sensor_side", &n), 1.0, 0);
+  assert_float_equal(metric(&t, "steps_precision", &n), 4.0 / 6.0, 1e-12);
+  assert_int_equal(n, 6);
+  assert_float_equal(metric(&t, "steps_recall", &n), 4.0 / 5.0, 1e-12);
   assert_int_equal(n, 5);
-  /* a sacrum sensor sees both legs: no own-leg metric */
+  assert_float_equal(metric(&t, "steps_f1", NULL), 8.0 / 11.0, 1e-12);
+  assert_float_equal(metric(&t, "steps_recall_all_sides", &n), 5.0 / 10.0, 1e-12);
+  assert_int_equal(n, 10);
+  /* landing per step only over matched own-leg steps: 4 rearfoot, all right */
+  assert_float_equal(metric(&t, "landing_step_accuracy", &n), 1.0, 0);
+  assert_int_equal(n, 4);
+  assert_float_equal(metric(&t, "landing_step_midfoot_as_rearfoot", NULL), 0.0, 0);
   gb_eval_tally_clear(&t);
-  f.truth.location = GB_LOC_SACRUM;
+
+  /* the same run on leg 1: own steps 1,3,5,7,9, only 3 found → R 1/5, P 1/6 */
+  f.truth.sensor_side = 1;
   gb_eval_tally_init(&t);
   score(&f, &t);
-  assert_true(isnan(metric(&t, "steps_recall_sensor_side", &n)));
-  assert_int_equal(n, 0);
+  assert_float_equal(metric(&t, "steps_recall", NULL), 1.0 / 5.0, 1e-12);
+  assert_float_equal(metric(&t, "steps_precision", NULL), 1.0 / 6.0, 1e-12);
+  assert_float_equal(metric(&t, "landing_step_midfoot_as_rearfoot", NULL), 1.0, 0);
+  gb_eval_tally_clear(&t);
+
+  /* a sacrum sensor sees both legs: all 10 truth steps are scored; tolerance ±25 ms
+   * → TP 5 (0,2,3,6,8), FN 5, FP 1 (the shifted one) */
+  f.truth.location = GB_LOC_SACRUM;
+  f.truth.sensor_side = 0;
+  gb_eval_tally_init(&t);
+  score(&f, &t);
+  assert_float_equal(metric(&t, "steps_recall", &n), 0.5, 1e-12);
+  assert_int_equal(n, 10);
+  assert_float_equal(metric(&t, "steps_precision", NULL), 5.0 / 6.0, 1e-12);
+  assert_float_equal(metric(&t, "steps_recall_all_sides", NULL), 0.5, 1e-12);
+  gb_eval_tally_clear(&t);
+
+  /* a tibia without a known leg: scored on all steps too */
+  f.truth.location = GB_LOC_TIBIA;
+  f.truth.sensor_side = -1;
+  gb_eval_tally_init(&t);
+  score(&f, &t);
+  assert_float_equal(metric(&t, "steps_recall", NULL), 0.5, 1e-12);
   gb_eval_tally_clear(&t);
 }
 
@@ -605,7 +681,7 @@ int main(void)
       cmocka_unit_test(test_load_flags),
       cmocka_unit_test(test_pooling_and_skipped),
       cmocka_unit_test(test_trunk_lean),
-      cmocka_unit_test(test_sensor_side_recall),
+      cmocka_unit_test(test_sensor_side_scoring),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -470,6 +470,103 @@ static void test_nan_isolated_repaired_and_epoch_ms(void **state)
   free(y);
 }
 
+/* The IPOL gait files' shape: a preamble line "Acquisition frequency: N Hz"
+ * before a TAB header with a sample counter, values in m/s^2 (named Acc_X...).
+ * The preamble is skipped with a warning and its rate used (no time column);
+ * a one-column file (no delimiter anywhere) keeps its first line as the header,
+ * and --rate still wins over the preamble. */
+static void test_preamble_line_rate(void **state)
+{
+  (void)state;
+  const char *p = tpath("ipol_lb.txt");
+  FILE *f = fopen(p, "wb");
+  assert_non_null(f);
+  fputs("Acquisition frequency: 50 Hz\n", f);
+  fputs("PacketCounter\tAcc_X\tAcc_Y\tAcc_Z\tGyr_X\n", f);
+  const int n = 300;
+  for (int i = 0; i < n; i++)
+    fprintf(f, "%d.0\t%.6f\t%.6f\t%.6f\t0.001\n", i, 0.5 * sin(0.2 * i), 9.81 + cos(0.1 * i), 0.25);
+  assert_int_equal(fclose(f), 0);
+
+  gb_source_opts o;
+  gb_source_opts_init(&o);
+  o.units = GB_UNITS_MS2;
+  o.units_set = 1;
+  size_t got;
+  gb_source *s;
+  float *y = read_all(p, &o, 64, &got, &s);
+  const gb_source_info *in = gb_source_get_info(s);
+  assert_true(in->rate_hz == 50.0);
+  assert_int_equal(in->channels, 3);
+  assert_int_equal(got, n);
+  char v[32];
+  for (int i = 0; i < n; i++) {
+    snprintf(v, sizeof v, "%.6f", 9.81 + cos(0.1 * i));
+    assert_true(y[3 * i + 1] == (float)(strtod(v, NULL) / GB_STANDARD_GRAVITY));
+  }
+  const char *w = gb_source_warnings(s);
+  assert_non_null(strstr(w, "ipol_lb.txt:1: line 'Acquisition frequency: 50 Hz' skipped"));
+  assert_non_null(strstr(w, "sample rate 50 Hz taken from the preamble"));
+  gb_source_free(s);
+  free(y);
+
+  /* --rate overrides the preamble's rate */
+  o.rate_hz = 100;
+  y = read_all(p, &o, 64, &got, &s);
+  assert_true(gb_source_get_info(s)->rate_hz == 100.0);
+  assert_null(strstr(gb_source_warnings(s), "taken from the preamble"));
+  gb_source_free(s);
+  free(y);
+
+  /* one column, no delimiters at all: the first line is the header */
+  p = tpath("one_col.csv");
+  f = fopen(p, "wb");
+  assert_non_null(f);
+  fputs("acc_v_g\n", f);
+  for (int i = 0; i < 100; i++) fprintf(f, "%.3f\n", 1.0 + 0.1 * sin(0.3 * i));
+  assert_int_equal(fclose(f), 0);
+  gb_source_opts_init(&o);
+  o.rate_hz = 100;
+  y = read_all(p, &o, 64, &got, &s);
+  assert_int_equal(gb_source_get_info(s)->channels, 1);
+  assert_int_equal(got, 100);
+  assert_null(strstr(gb_source_warnings(s), "skipped"));
+  gb_source_free(s);
+  free(y);
+}
+
+/* Rows are parsed in place by a fast path; lines it must not take as data (a
+ * comment whose text holds the delimiters, an indented comment, a blank line
+ * with CR) go to the general path and are skipped, whatever the first column. */
+static void test_fast_path_leaves_comments(void **state)
+{
+  (void)state;
+  const char *p = tpath("comments_mid.csv");
+  FILE *f = fopen(p, "wb");
+  assert_non_null(f);
+  fputs("note,time_s,x,y,z\r\n", f);
+  for (int i = 0; i < 200; i++) {
+    if (i == 50) fputs("# a,1,2,3,4\r\n", f);
+    if (i == 90) fputs("   # b,5,6,7,8\r\n", f);
+    if (i == 120) fputs("\r\n", f);
+    fprintf(f, "n%d,%.2f,%.3f,%.3f,%.3f\r\n", i, i / 100.0, 0.01 * i, 1.0, -0.5);
+  }
+  assert_int_equal(fclose(f), 0);
+  size_t n;
+  gb_source *s;
+  float *y = read_all(p, NULL, 4096, &n, &s);
+  assert_int_equal(n, 200);
+  assert_true(fabs(gb_source_get_info(s)->rate_hz - 100.0) < 1e-6);
+  char v[32];
+  for (int i = 0; i < 200; i++) {
+    snprintf(v, sizeof v, "%.3f", 0.01 * i);
+    assert_true(y[3 * i] == txt(v));
+    assert_true(y[3 * i + 1] == 1.0f && y[3 * i + 2] == -0.5f);
+  }
+  gb_source_free(s);
+  free(y);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -484,6 +581,8 @@ int main(void)
     cmocka_unit_test(test_block_size_independence),
     cmocka_unit_test(test_long_file_streams_past_scan_window),
     cmocka_unit_test(test_nan_isolated_repaired_and_epoch_ms),
+    cmocka_unit_test(test_preamble_line_rate),
+    cmocka_unit_test(test_fast_path_leaves_comments),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

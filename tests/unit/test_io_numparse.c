@@ -157,6 +157,49 @@ static void test_prefix_bounds_and_stop(void **state)
   assert_true(answered >= 100000);
 }
 
+/* The sentinel parser used by the CSV row fast path: strtod's bits and stop
+ * position whenever it answers, on sensor-like and adversarial strings (long
+ * mantissas, many decimals, signs, "5.", ".5", -0). */
+static void test_plain_sentinel(void **state)
+{
+  (void)state;
+  char s[80];
+  long answered = 0;
+  for (int i = 0; i < 300000; i++) {
+    double mag = (urand() - 0.5) * pow(10.0, (double)(rng() % 16) - 6.0);
+    switch (i % 6) {
+    case 0: snprintf(s, sizeof s, "%.5f,", mag); break;
+    case 1: snprintf(s, sizeof s, "%.17g\n", mag); break;
+    case 2: snprintf(s, sizeof s, "%+.*f", (int)(rng() % 23), mag); break;
+    case 3: snprintf(s, sizeof s, "%.0f.", mag * 1e6); break;
+    case 4: snprintf(s, sizeof s, ".%llu", (unsigned long long)(rng() % 100000000000000000ull)); break;
+    default: snprintf(s, sizeof s, "%llu.%06llu\t", (unsigned long long)(rng() % 10000000000000ull),
+                      (unsigned long long)(rng() % 1000000)); break;
+    }
+    double v;
+    const char *q = gb_parse_plain_sentinel(s, &v);
+    if (!q) continue;
+    char *end;
+    double want = strtod(s, &end);
+    if (q != end) { /* an exponent follows: the CSV caller sees no delimiter and falls back */
+      assert_true(*q == 'e' || *q == 'E');
+      continue;
+    }
+    answered++;
+    if (!same_bits(v, want)) fail_msg("'%s': strtod %.17g, sentinel parser %.17g", s, want, v);
+  }
+  print_message("sentinel parser: %ld of 300000 answered, all with strtod's bits\n", answered);
+  assert_true(answered >= 100000);
+  double v;
+  const char *q = gb_parse_plain_sentinel("-0.000,", &v);
+  assert_non_null(q);
+  assert_true(v == 0.0 && signbit(v));
+  assert_null(gb_parse_plain_sentinel("-,", &v));
+  assert_null(gb_parse_plain_sentinel(".", &v));
+  assert_null(gb_parse_plain_sentinel("12345678901234567890", &v)); /* 20 digits */
+  assert_null(gb_parse_plain_sentinel("9007199254740993", &v));     /* above 2^53 */
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -164,6 +207,7 @@ int main(void)
     cmocka_unit_test(test_integer_digits_exhaustive_small),
     cmocka_unit_test(test_rejects_non_numbers),
     cmocka_unit_test(test_prefix_bounds_and_stop),
+    cmocka_unit_test(test_plain_sentinel),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
