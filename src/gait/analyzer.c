@@ -14,6 +14,9 @@
 #include "gaitbatch/status.h"
 #include "util/errbuf.h"
 
+/* Highest sample rate the analyzer accepts, Hz (same bound as the readers). */
+#define GB_ANALYZER_RATE_MAX_HZ 100000.0
+
 /* Frames preprocessed per inner step: bounds the scratch buffers (~45 KB). */
 #define GB_CHUNK 1024
 
@@ -98,6 +101,20 @@ int gb_analyzer_create(const gb_analysis_params *params, const gb_analyzer_input
   if ((rc = check_params(a, params))) {
     a->failed = 1;
     return rc;
+  }
+  /* The fastest step rate must lie below Nyquist, or every cadence would be an
+   * alias (a 1 Hz "accelerometer" is a corrupt header, not a recording); the top
+   * bound keeps the ring buffers (seconds × rate) to a sane size whatever a header
+   * declares. 100 kHz is far above any gait sensor (≤ 3.2 kHz). */
+  {
+    double fmin = 2.0 * params->cadence_max_spm / 60.0;
+    if (in->sample_rate_hz <= fmin || in->sample_rate_hz > GB_ANALYZER_RATE_MAX_HZ) {
+      a->failed = 1;
+      return gb_err(a->err, sizeof a->err, GB_ERANGE,
+                    "sample rate %g Hz: expected above %g Hz (twice the fastest cadence, "
+                    "cadence_max_spm %g) and at most %g Hz",
+                    in->sample_rate_hz, fmin, params->cadence_max_spm, GB_ANALYZER_RATE_MAX_HZ);
+    }
   }
   gb_preproc_init(&a->pre, in->sample_rate_hz, in->channels, params->gravity_cutoff_hz);
   double fa = in->sample_rate_hz / a->pre.dec_factor;

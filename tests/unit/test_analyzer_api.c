@@ -53,6 +53,20 @@ static void test_validation(void **state)
   assert_non_null(strstr(gb_analyzer_errmsg(a), "sample rate"));
   gb_analyzer_free(a);
 
+  /* 240 spm max = 4 Hz steps: 8 Hz is exactly Nyquist and is refused, 8.5 Hz is
+   * accepted; 1 Hz (a corrupt header) and 1 MHz (rings of 8 M samples) are refused. */
+  const double refused[] = {1.0, 8.0, 1e6};
+  for (size_t i = 0; i < sizeof refused / sizeof refused[0]; i++) {
+    gb_analyzer_input r = {refused[i], 3, GB_LOC_SACRUM, 0};
+    assert_int_equal(gb_analyzer_create(&p, &r, &a), GB_ERANGE);
+    assert_non_null(strstr(gb_analyzer_errmsg(a), "sample rate"));
+    gb_analyzer_free(a);
+  }
+  assert_true(p.cadence_max_spm == 240.0);
+  gb_analyzer_input low_ok = {8.5, 3, GB_LOC_SACRUM, 0};
+  assert_int_equal(gb_analyzer_create(&p, &low_ok, &a), 0);
+  gb_analyzer_free(a);
+
   gb_analyzer_input bad_ch = {100, 2, GB_LOC_SACRUM, 0};
   assert_int_equal(gb_analyzer_create(&p, &bad_ch, &a), GB_EUNSUPPORTED);
   assert_non_null(strstr(gb_analyzer_errmsg(a), "2 channels"));
