@@ -72,6 +72,7 @@ int rp_attr_read_strs(hid_t obj, const char *name, char ***out, size_t *n)
   char **tmp = NULL, **res = NULL;
   hssize_t np = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
   if (ft < 0 || np < 0 || H5Tget_class(ft) != H5T_STRING || H5Tis_variable_str(ft) <= 0) goto done;
+  if (np > RP_MAX_ATTR_STRS) goto done; /* the count comes from the file: bounded */
   tmp = calloc((size_t)np + 1, sizeof *tmp);
   res = calloc((size_t)np + 1, sizeof *res);
   if (!tmp || !res) {

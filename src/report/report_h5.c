@@ -466,6 +466,7 @@ int rp_attr_read_str(hid_t obj, const char *name, char *buf, size_t len)
     H5free_memory(p);
   } else {
     size_t sz = H5Tget_size(ft);
+    if (sz == 0 || sz > RP_MAX_ATTR_BYTES) goto done; /* declared by the file: bounded */
     char *tmp = calloc(1, sz + 1);
     if (!tmp) goto done;
     if (H5Aread(a, mt, tmp) < 0) {
@@ -521,6 +522,13 @@ int rp_table_read(hid_t loc, const char *name, const rp_table *t, void **rows, s
   if (sp < 0 || mt < 0) goto done;
   hssize_t np = H5Sget_simple_extent_npoints(sp);
   if (np < 0) goto done;
+  /* The row count comes from the file: more rows than its stored bytes can hold
+   * (deflate expands at most 1032:1, zlib "technical details") is a damaged or
+   * hostile file, refused before an allocation is sized from it. */
+  if ((hsize_t)np > (H5Dget_storage_size(d) / t->row_size + 1) * RP_MAX_EXPANSION) {
+    rc = GB_EFORMAT;
+    goto done;
+  }
   if (np > 0) {
     void *buf = calloc((size_t)np, t->row_size);
     if (!buf) {

@@ -55,10 +55,17 @@ int rp_attr_strs(hid_t obj, const char *name, const char *const *values, size_t 
 int rp_attr_f64(hid_t obj, const char *name, double v);
 int rp_attr_i32(hid_t obj, const char *name, int32_t v);
 
+/* Bounds on sizes a report file declares, checked before anything is allocated
+ * from them (a 25 KB hostile file must not make a reader allocate gigabytes). */
+#define RP_MAX_EXPANSION 1032        /* deflate's largest expansion (zlib technical notes) */
+#define RP_MAX_ATTR_BYTES (1u << 20) /* one fixed-length string attribute */
+#define RP_MAX_ATTR_STRS 65536       /* strings in one attribute (ours hold ≤ 64 names) */
+
 /* Writes a 1-D compound table with `columns` and `units` attributes. rows: n rows of
  * t->row_size bytes. Chunked + shuffle + deflate(4) above RP_CHUNK_THRESHOLD rows. The
  * dataset stays open in *dset_out when non-NULL (for extra attributes). */
 #define RP_CHUNK_THRESHOLD 4096
+
 /* Tests only: when > 0, the n-th following rp_table_write fails (fault injection). */
 extern int rp_fault_inject;
 int rp_table_write(hid_t loc, const rp_table *t, const void *rows, size_t n, hid_t *dset_out);

@@ -220,6 +220,12 @@ static void result_free(gb_result *r)
       rc = gb_err(err, errlen, GB_ENOMEM, "%s: out of memory", path);    \
       goto fail;                                                         \
     }                                                                    \
+    if (rd_ == GB_EFORMAT) {                                             \
+      rc = gb_err(err, errlen, GB_EFORMAT,                               \
+                  "%s: %s: more rows declared than stored (damaged file)", \
+                  path, what);                                           \
+      goto fail;                                                         \
+    }                                                                    \
     if (rd_ < 0) {                                                       \
       rc = rp_h5err(err, errlen, GB_EHDF5, path, what);                  \
       goto fail;                                                         \

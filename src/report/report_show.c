@@ -278,6 +278,12 @@ static int show_run(hid_t f, const char *path, gb_show_format fmt, FILE *out, ch
     run_view_free(&v);
     return gb_err(err, errlen, GB_ENOMEM, "%s: out of memory", path);
   }
+  if (r == GB_EFORMAT) {
+    run_view_free(&v);
+    return gb_err(err, errlen, GB_EFORMAT,
+                  "%s: a table declares more rows than its stored bytes can hold "
+                  "(damaged or not written by gaitbatch)", path);
+  }
   if (r < 0) {
     run_view_free(&v);
     return rp_h5err(err, errlen, GB_EHDF5, path, "reading the run report");

@@ -324,6 +324,9 @@ static int read_summary_table(const char *path, const char *name, const rp_table
     rc = gb_err(err, errlen, GB_ENOMEM, "%s: out of memory reading /%s", path, name);
   else if (r == 1)
     rc = gb_err(err, errlen, GB_EFORMAT, "%s: no /%s table", path, name);
+  else if (r == GB_EFORMAT)
+    rc = gb_err(err, errlen, GB_EFORMAT,
+                "%s: /%s declares more rows than it stores (damaged file)", path, name);
   else if (r < 0) {
     char what[64];
     snprintf(what, sizeof what, "reading /%s", name);

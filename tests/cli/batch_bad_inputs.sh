@@ -65,6 +65,15 @@ w("time_gap.csv", "t,x,y,z\n" + "".join("%.2f,0,0,1\n" % (i / 100) for i in rang
 w("nul_bytes.csv", ("\n".join(lines[:60]) + "\n0.60,0\x00,0,1\n" + "\n".join(lines[61:300]) + "\n").encode(), "fail")
 w("only_comments.csv", "# recorded by nobody\n# nothing here\n", "fail")
 w("garbage.flac", bytes(random.getrandbits(8) for _ in range(3000)), "fail")
+w("zero_rate.wav", wav_float(3, 400, 100, rate_field=0), "fail")
+w("one_hz.wav", wav_float(3, 400, 1), "fail", "sample rate")
+def wav_nan_run(n=1500, fs=100, at=500, run=12):
+    good = wav_float(3, n, fs)
+    hdr, data = good[:44], bytearray(good[44:])
+    for k in range(at, at + run):
+        struct.pack_into("<f", data, k * 12 + 4, float("nan"))
+    return hdr + bytes(data)
+w("nan_run.wav", wav_nan_run(), "fail", "non-finite")
 w("time_text.csv", "\n".join(lines[:70] + ["abc,0,0,1"] + lines[71:300]) + "\n", "fail")
 # --- hostile but valid: must succeed ----------------------------------------------------
 w("bom_crlf.csv", good_csv(bom=True, eol="\r\n"), "ok")
@@ -73,6 +82,9 @@ w("tabs.csv", good_csv(sep="\t", header="t\tx\ty\tz"), "ok")
 w(b"name_\xff_nonutf8.csv".decode("utf-8", "surrogateescape"), good_csv(), "ok")
 w("good_float.wav", wav_float(3, 1500, 100), "ok")
 w("all_zero.csv", "t,x,y,z\n" + "".join("%.2f,0,0,0\n" % (i / 100) for i in range(600)), "ok")
+if os.geteuid() != 0:  # root reads any file: the case only means something for a user
+    w("unreadable.csv", good_csv(), "fail")
+    os.chmod(os.path.join(D, "unreadable.csv"), 0)
 header = "path,athlete,start,location,units,full_scale_g,rate_hz"
 with open(os.path.join(D, "manifest.csv"), "w", encoding="utf-8", errors="surrogateescape") as f:
     f.write(header + "\n")
