@@ -69,7 +69,10 @@ typedef struct gb_source_info {
  * "Scale-N: G" comment lines, else GB_EINVAL. start_iso from the date string (ICRD).
  *
  * CSV: header row required; delimiter ',', ';' or TAB from the header; '#' lines,
- * blank lines, a UTF-8 BOM and CRLF accepted. Columns by opts->cols or common names.
+ * blank lines, a UTF-8 BOM and CRLF accepted. Preamble lines before the header that
+ * hold none of the header's delimiters ("Acquisition frequency: 100 Hz") are skipped
+ * with a warning; a "frequency: N Hz" one gives the rate when there is no time column
+ * and opts->rate_hz is 0. Columns by opts->cols or common names.
  * Time column by opts->time_col or common names (s, ms, us, ns by name, else ms when
  * seconds would mean < 5 Hz or values look like epoch ms; ISO 8601 text; a sample
  * index needs opts->rate_hz). The rate is opts->rate_hz, else 1 / median interval
