@@ -9,6 +9,7 @@
 
 int gb_cli_verbosity = 1;
 
+static void vmsg(const char *kind, const char *fmt, va_list ap) GB_CLI_PRINTF(2, 0);
 static void vmsg(const char *kind, const char *fmt, va_list ap)
 {
   fputs("gaitbatch: ", stderr);
