@@ -15,17 +15,21 @@
  * from swing-phase accelerations without a gyroscope, so it is not reported.
  *
  * Initial contact (IC):
- *  - trunk/sacrum in running (flight phase seen: the signal drops below
- *    GB_CT_FLIGHT_G between steps): spring-mass half-sine model of the vertical
+ *  - trunk/sacrum in running (flight phase seen: the signal stays below
+ *    GB_CT_FLIGHT_G for GB_CT_FLIGHT_MIN_S between steps): spring-mass half-sine model of the vertical
  *    force (Morin et al., J Appl Biomech 2005 sine-wave model). Stance is the half
  *    sine of peak P; the part above 1 g lasts tc·(1 − (2/π)·asin(1/P)), so the 1 g
  *    up/down crossings around the loading peak and P give the contact time tc and
  *    IC = centre − tc/2. This is the "vertical acceleration rise" family of sacrum
  *    methods (Auvinet, Lee; Kiernan et al., Sensors 2023) with a physical model
- *    for where the rise starts.
- *  - trunk/sacrum in walking (no flight): IC = onset of the loading rise (the
- *    30–70 % edge extrapolated to its foot, as for distal sites); contact time NaN
- *    (double support cannot be resolved from one vertical axis).
+ *    for where the rise starts; the IC itself is the foot of the loading edge
+ *    (stance_ic). A contact cut by the end of the recording is decided at flush
+ *    from the rise out of flight (tail_contact).
+ *  - trunk/sacrum in walking (no flight): IC = the heel-strike kink of the loading
+ *    rise, where the derivative of the smoothed vertical acceleration steps up
+ *    (walk_ic: the derivative marker of McCamley et al. 2012 / Paraschiv-Ionescu
+ *    et al. 2020 at the scale of the loading response instead of the step);
+ *    contact time NaN (double support cannot be resolved from one vertical axis).
  *  - shank/foot/thigh: impact peak minus its onset: the line through the 30 % and
  *    70 % points of the impact rise extrapolated to the pre-impact minimum;
  *    contact time NaN.
@@ -35,14 +39,19 @@
  * impact_ratio = energy in the impact band over the energy in the active band
  * of the first GB_CT_IMPACT_WIN_S after IC, from a 1 Hz-grid DFT of the
  * window measured from the contact level (the band-averaged PSD method of
- * Shorten & Winslow 1992, Mercer et al. 2002: 1 Hz bins). Landing: rearfoot when impact_ratio ≥ landing_ratio_threshold (a heel
+ * Shorten & Winslow 1992, Mercer et al. 2002: 1 Hz bins). Landing: rearfoot when
+ * impact_ratio ≥ landing_ratio_threshold (a heel
  * strike has a distinct 10–20 Hz impact transient; midfoot/forefoot landings put
  * their energy in 4–7 Hz: Hamill et al. via LER; Giandolini et al. 2014).
  * Vertical oscillation (trunk/sacrum): double integration of (vert − 1 g) between
  * consecutive ICs with mean and linear-trend removal after each integration
  * (sensorRUN comExcursion, Gurchiek), peak-to-peak in cm.
  *
- * Memory: a ring buffer of GB_CT_BUF_S seconds; only the step table grows. */
+ * Memory: a ring buffer of GB_CT_BUF_S seconds (a power of two, indexed by mask)
+ * and the phasor table of the impact DFT (bins × window, fixed by the rate); only
+ * the step table grows. Cost: the detector constants (expected interval, windows,
+ * noise threshold) are refreshed when their inputs change, not per sample; the
+ * noise median is a selection, not a sort. */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -61,6 +70,9 @@
 #define GB_CT_MIN_RISE_G 0.2    /* smallest step peak above 1 g: walking trunk peaks are
                                    ~0.2–0.5 g above gravity (Zijlstra & Hof, Gait Posture 2003) */
 #define GB_CT_FLIGHT_G 0.4      /* below this between steps = flight (free fall reads 0 g) */
+#define GB_CT_FLIGHT_MIN_S 0.03 /* ... for at least this long, s: running flight lasts 50-150 ms
+                                   (Cavagna et al., J Physiol 1988; Morin et al. 2005), while
+                                   vigorous walking can dip below 0.4 g for a sample or two */
 #define GB_CT_ONSET_BACK_S 0.08 /* shank: the impact rise is searched this far back, s */
 #define GB_CT_IMPACT_WIN_S 0.15 /* window after IC for the impact/active spectrum, s */
 #define GB_CT_EDGE_LO 0.6       /* lower level of the loading edge, share of flight → 1 g:
@@ -88,7 +100,8 @@ struct gb_contacts {
   double frac, cad_max, lo_i, hi_i, lo_a, hi_a, ratio_thr;
   char note[200];
 
-  size_t cap;      /* ring size, samples */
+  size_t cap;      /* ring size, samples (a power of two) */
+  uint64_t mask;   /* cap - 1: ring index = sample index & mask */
   float *v;        /* raw vertical */
   float *amax;     /* max |raw| over channels */
   float *b1;       /* first boxcar output */
@@ -116,11 +129,33 @@ struct gb_contacts {
   int n_rec;
   int side_next;
 
+  /* per-state constants of the detector, refreshed whenever their inputs change
+     (cadence hint, recent intervals, noise floor) instead of on every sample */
+  double own;      /* expected interval, s */
+  uint64_t D;      /* detection half-window, samples */
+  uint64_t R;      /* neighbourhood of the relative-rise test, samples */
+  uint64_t la;     /* look-ahead a candidate needs, samples */
+  float thr;       /* smallest smoothed peak, g: 1 g + min_rise() */
+
+  /* 1 Hz-bin DFT of the impact window: bins, taper and phasors precomputed */
+  size_t nw;       /* window length, samples */
+  int n_bins;
+  double bin_f[64];
+  unsigned char bin_i[64], bin_a[64];
+  double *taper;   /* nw */
+  double *cs, *sn; /* n_bins x nw: cos / sin(2 pi f i / fs); NULL = computed per step */
+
   gb_step *steps;
   size_t n_steps, cap_steps;
 };
 
-static float rv(const gb_contacts *c, const float *a, uint64_t k) { return a[k % c->cap]; }
+static inline float rv(const gb_contacts *c, const float *a, uint64_t k) { return a[k & c->mask]; }
+/* fmaxf/fminf for finite operands (every value in the rings is finite), inline:
+   the libm calls were a measurable share of the per-sample cost */
+static inline float maxf(float a, float b) { return b > a ? b : a; }
+static inline float minf(float a, float b) { return b < a ? b : a; }
+
+static int dft_setup(gb_contacts *c);
 
 gb_contacts *gb_contacts_create(const gb_analysis_params *p, const gb_analyzer_input *in)
 {
@@ -158,7 +193,12 @@ gb_contacts *gb_contacts_create(const gb_analysis_params *p, const gb_analyzer_i
     snprintf(c->note, sizeof c->note,
              "%s sensor: landing pattern not classified (no validated trunk method)",
              gb_location_name(in->location));
-  c->cap = (size_t)ceil(GB_CT_BUF_S * c->fs) + 16;
+  {
+    size_t need = (size_t)ceil(GB_CT_BUF_S * c->fs) + 16, cap = 64;
+    while (cap < need) cap <<= 1;
+    c->cap = cap;
+    c->mask = (uint64_t)cap - 1;
+  }
   /* triangle of total width ~60 ms for trunk sites (keeps the 2–8 Hz stance shape),
      ~8 ms for distal sites (keeps the impact peak) */
   double half = c->unilateral ? 0.004 : 0.03;
@@ -172,7 +212,8 @@ gb_contacts *gb_contacts_create(const gb_analysis_params *p, const gb_analyzer_i
   c->amax = calloc(c->cap, sizeof(float));
   c->b1 = calloc(c->cap, sizeof(float));
   c->sm = calloc(c->cap, sizeof(float));
-  if (!c->v || !c->amax || !c->b1 || !c->sm || !c->d2) {
+  c->nw = (size_t)lround(GB_CT_IMPACT_WIN_S * c->fs);
+  if (!c->v || !c->amax || !c->b1 || !c->sm || !c->d2 || (c->impact_ok && dft_setup(c) < 0)) {
     gb_contacts_free(c);
     return NULL;
   }
@@ -230,7 +271,7 @@ static double expected_interval(const gb_contacts *c)
 static double rise_onset(const gb_contacts *c, const float *a, uint64_t kp, uint64_t back)
 {
   float pk = rv(c, a, kp), mn = pk;
-  for (uint64_t j = kp - back; j <= kp; j++) mn = fminf(mn, rv(c, a, j));
+  for (uint64_t j = kp - back; j <= kp; j++) mn = minf(mn, rv(c, a, j));
   /* baseline: mean of the samples in the lowest fifth of the range (noise on a
      flat pre-contact level would bias a plain minimum) */
   double sb = 0, lim = mn + 0.2 * (pk - mn);
@@ -263,37 +304,81 @@ static double halfsine_contact(double d1, double P)
 
 /* Energy in the impact band over the energy in the active band: the PSD summed
  * over 1 Hz bins in each band (the 1 Hz-bin PSD of Shorten & Winslow 1992 /
- * Mercer et al. 2002) of x[0..n), the window that starts at initial contact.
+ * Mercer et al. 2002) of x[0..nw), the window that starts at initial contact.
  * 1 = equal energy, the config default landing_ratio_threshold.
  * The contact level `base` is subtracted (the transient is measured from the level
  * at contact; a least-squares line would turn a smooth loading bump into
  * spurious 10-20 Hz content), and the second half of the window is tapered with
- * a half cosine so that cutting through the stance does not leak. */
-static double band_ratio(const double *x, size_t n, double base, double fs, double lo_i,
-                         double hi_i, double lo_a, double hi_a)
+ * a half cosine so that cutting through the stance does not leak. The bins, the
+ * taper and the phasors are fixed by the rate: set up once by dft_setup(). */
+static double band_ratio(const gb_contacts *c, const double *x, double base)
 {
-  size_t nt = n / 2;
+  size_t n = c->nw;
   double e_i = 0, e_a = 0;
   int n_i = 0, n_a = 0;
-  double f_lo = fmin(lo_a, lo_i), f_hi = fmax(hi_a, hi_i);
-  for (double f = ceil(f_lo); f <= f_hi + 1e-9; f += 1.0) {
-    int in_i = f >= lo_i - 1e-9 && f <= hi_i + 1e-9, in_a = f >= lo_a - 1e-9 && f <= hi_a + 1e-9;
-    if (!in_i && !in_a) continue;
-    double re = 0, im = 0, wstep = 2.0 * M_PI * f / fs;
-    for (size_t i = 0; i < n; i++) {
-      double w = 1.0;
-      if (i >= n - nt) w = 0.5 * (1.0 + cos(M_PI * (double)(i - (n - nt) + 1) / (double)(nt + 1)));
-      double y = (x[i] - base) * w;
-      re += y * cos(wstep * (double)i);
-      im -= y * sin(wstep * (double)i);
+  for (int b = 0; b < c->n_bins; b++) {
+    double re = 0, im = 0;
+    if (c->cs) {
+      const double *cs = c->cs + (size_t)b * n, *sn = c->sn + (size_t)b * n;
+      for (size_t i = 0; i < n; i++) {
+        double y = (x[i] - base) * c->taper[i];
+        re += y * cs[i];
+        im -= y * sn[i];
+      }
+    } else {
+      double wstep = 2.0 * M_PI * c->bin_f[b] / c->fs;
+      for (size_t i = 0; i < n; i++) {
+        double y = (x[i] - base) * c->taper[i];
+        re += y * cos(wstep * (double)i);
+        im -= y * sin(wstep * (double)i);
+      }
     }
     double e = re * re + im * im;
-    if (in_i) { e_i += e; n_i++; }
-    if (in_a) { e_a += e; n_a++; }
+    if (c->bin_i[b]) { e_i += e; n_i++; }
+    if (c->bin_a[b]) { e_a += e; n_a++; }
   }
   if (n_i == 0 || n_a == 0) return NAN;
   if (!(e_a > 0)) return e_i > 0 ? INFINITY : NAN;
   return e_i / e_a;
+}
+
+/* Phasor tables above this many doubles are not kept (rates far above any gait
+ * sensor): band_ratio() then evaluates sin/cos per step. */
+#define GB_CT_DFT_TABLE_MAX 262144
+
+/* The 1 Hz bins of both bands, the half-cosine taper of the second half of the
+ * window, and the phasor table of each bin. Returns -1 on memory failure. */
+static int dft_setup(gb_contacts *c)
+{
+  size_t n = c->nw;
+  if (n == 0) return 0;
+  double f_lo = fmin(c->lo_a, c->lo_i), f_hi = fmax(c->hi_a, c->hi_i);
+  c->n_bins = 0;
+  for (double f = ceil(f_lo); f <= f_hi + 1e-9 && c->n_bins < 64; f += 1.0) {
+    int in_i = f >= c->lo_i - 1e-9 && f <= c->hi_i + 1e-9, in_a = f >= c->lo_a - 1e-9 && f <= c->hi_a + 1e-9;
+    if (!in_i && !in_a) continue;
+    c->bin_f[c->n_bins] = f;
+    c->bin_i[c->n_bins] = (unsigned char)in_i;
+    c->bin_a[c->n_bins] = (unsigned char)in_a;
+    c->n_bins++;
+  }
+  c->taper = malloc(n * sizeof(double));
+  if (!c->taper) return -1;
+  size_t nt = n / 2;
+  for (size_t i = 0; i < n; i++)
+    c->taper[i] = i >= n - nt ? 0.5 * (1.0 + cos(M_PI * (double)(i - (n - nt) + 1) / (double)(nt + 1))) : 1.0;
+  if ((size_t)c->n_bins * n > GB_CT_DFT_TABLE_MAX) return 0;
+  c->cs = malloc((size_t)c->n_bins * n * sizeof(double));
+  c->sn = malloc((size_t)c->n_bins * n * sizeof(double));
+  if (!c->cs || !c->sn) return -1;
+  for (int b = 0; b < c->n_bins; b++) {
+    double wstep = 2.0 * M_PI * c->bin_f[b] / c->fs;
+    for (size_t i = 0; i < n; i++) {
+      c->cs[(size_t)b * n + i] = cos(wstep * (double)i);
+      c->sn[(size_t)b * n + i] = sin(wstep * (double)i);
+    }
+  }
+  return 0;
 }
 
 /* Vertical CoM excursion between samples i0 and i1 (cm), NaN when unavailable.
@@ -344,6 +429,66 @@ static int push_step(gb_contacts *c, const gb_step *s)
   return 0;
 }
 
+/* Initial contact of a walking step seen from the trunk, in samples (fractional):
+ * the steepest point of the loading rise that ends at the smoothed peak k, searched
+ * from the lowest smoothed sample of the `back` samples before k.
+ * Why not the foot of that rise: in walking the trunk's vertical acceleration
+ * starts to rise during the trailing leg's push-off, 100-200 ms before the leading
+ * heel strikes (the two-humped force of each leg overlaps in double support), so
+ * the foot of the rise comes early by a varying amount. At heel strike the leading
+ * leg's force is added at its steepest (the loading response), so the total rises
+ * fastest there: the maximum of the derivative of the vertical acceleration, the
+ * marker of the McCamley / Paraschiv-Ionescu family of lower-back IC methods
+ * (McCamley et al., Gait Posture 2012; Paraschiv-Ionescu et al., IEEE EMBC 2020:
+ * IC at the minimum of the Gaussian-CWT of the integrated vertical acceleration,
+ * i.e. the maximum of its smoothed derivative). Those methods smooth at the scale
+ * of the step fundamental (CWT scale 9 at 40 Hz, Gaussian SD 0.16 s), which puts
+ * the marker on the rise of the whole step wave, ~100 ms before IC (as mobgap
+ * notes for its IcdIonescu); here the derivative is taken on the 60 ms triangle
+ * of the detector (SD 12 ms), short against the ~100 ms loading response
+ * (Perry & Burnfield, Gait Analysis 2010: loading response 0-10 % of the gait
+ * cycle), so the kink of the heel strike is kept. A symmetric smoother spreads a
+ * step of the slope symmetrically about the kink, and the smoothed slope reaches
+ * its maximum only when the whole kernel is past it (half its support later): the
+ * IC is where the smoothed slope is half way from its level one kernel support
+ * before the maximum up to the maximum (linear interpolation). Returns -1 when no
+ * rise is found. */
+static double walk_ic(const gb_contacts *c, uint64_t k, uint64_t back)
+{
+  uint64_t jv = k, h = (c->w + 1) / 2;
+  float mn = rv(c, c->sm, k);
+  for (uint64_t j = k - back; j < k; j++) {
+    float y = rv(c, c->sm, j);
+    if (y < mn) { mn = y; jv = j; }
+  }
+  uint64_t lo = c->n > c->cap ? c->n - c->cap : 0;
+  if (jv + 2 > k || jv < lo + h + 1) return -1;
+  /* slope over +-h samples: the derivative of the triangle, smoothed once more by a
+     boxcar of the same width (noise on the difference of neighbours at 100 Hz
+     would otherwise dominate a rise of ~0.3 g) */
+  uint64_t j_end = k + h < c->n_sm ? k : c->n_sm - h; /* j + h must be smoothed already */
+  uint64_t jb = 0;
+  double sb = 0;
+  for (uint64_t j = jv + 1; j < j_end; j++) {
+    double sl = (double)rv(c, c->sm, j + h) - (double)rv(c, c->sm, j - h);
+    if (sl > sb) { sb = sl; jb = j; }
+  }
+  if (jb == 0) return -1;
+  /* the kink: the smoothed slope crosses half way from its level before the
+     rise (one kernel support, 2(w + h), before its maximum) to the maximum */
+  uint64_t sup = 2 * (c->w + h);
+  uint64_t j0 = jb > jv + 1 + sup ? jb - sup : jv + 1;
+  double s_pre = (double)rv(c, c->sm, j0 + h) - (double)rv(c, c->sm, j0 - h);
+  double half = 0.5 * (s_pre + sb);
+  double sh = sb;
+  for (uint64_t j = jb; j > j0; j--) {
+    double sl = (double)rv(c, c->sm, j - 1 + h) - (double)rv(c, c->sm, j - 1 - h); /* at j - 1 */
+    if (sl < half) return (double)(j - 1) + (half - sl) / (sh - sl);
+    sh = sl;
+  }
+  return (double)j0;
+}
+
 /* Initial contact of a running stance seen from the trunk, in samples
  * (fractional): where the vertical force lifts the sensor off its flight level.
  * In flight the sensor reads its free-fall level `base` (≈ 0 g); from IC the
@@ -390,7 +535,7 @@ static int stance_ic(const gb_contacts *c, uint64_t k, double t_up, uint64_t bac
 /* Oldest sample index still in the ring. */
 static uint64_t oldest(const gb_contacts *c) { return c->n > c->cap ? c->n - c->cap : 0; }
 
-static int accept(gb_contacts *c, uint64_t k, double own_int)
+static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
 {
   double fs = c->fs;
   uint64_t lo = oldest(c);
@@ -400,7 +545,9 @@ static int accept(gb_contacts *c, uint64_t k, double own_int)
   uint64_t back_lim = (uint64_t)fmin((double)(k - lo), GB_CT_STANCE_MAX_S * fs);
   if (c->have_last && k - c->last_k < back_lim) back_lim = k - c->last_k;
 
-  if (!c->unilateral) {
+  if (!isnan(ic_forced)) {
+    ic = ic_forced; /* decided by the caller (a contact cut by the end of the recording) */
+  } else if (!c->unilateral) {
     /* 1 g crossings around the loading peak */
     double t_up = NAN, t_dn = NAN;
     for (uint64_t j = k; j > k - back_lim; j--) {
@@ -413,20 +560,23 @@ static int accept(gb_contacts *c, uint64_t k, double own_int)
       float a0 = rv(c, c->sm, j), a1 = rv(c, c->sm, j + 1);
       if (a0 >= 1.0f && a1 < 1.0f) { t_dn = (double)j + (a0 - 1.0) / (double)(a0 - a1); break; }
     }
-    /* flight: the signal fell near free fall within one interval before the peak */
-    float mn = pk;
-    uint64_t fl = (uint64_t)fmin((double)(k - lo), own_int * fs);
-    for (uint64_t j = k - fl; j < k; j++) mn = fminf(mn, rv(c, c->sm, j));
-    int flight = mn < GB_CT_FLIGHT_G;
+    /* flight: the signal stayed near free fall for at least GB_CT_FLIGHT_MIN_S
+       within one interval before the peak */
+    uint64_t fl = (uint64_t)fmin((double)(k - lo), own_int * fs), run = 0, best = 0;
+    for (uint64_t j = k - fl; j < k; j++) {
+      run = rv(c, c->sm, j) < GB_CT_FLIGHT_G ? run + 1 : 0;
+      if (run > best) best = run;
+    }
+    int flight = (double)best >= ceil(GB_CT_FLIGHT_MIN_S * fs);
     if (isnan(t_up)) {
       if (k - back_lim == 0) return 0; /* stance began before the first sample */
       t_up = (double)k - 0.05 * fs;
     }
     ic = t_up;
-    if (!flight) { /* walking: onset of the loading rise, as for distal sites */
+    if (!flight) { /* walking: the steepest point of the loading rise (walk_ic) */
       uint64_t bl = (uint64_t)fmin((double)(k - lo), fmin(0.5 * own_int, GB_CT_STANCE_MAX_S) * fs);
       if (c->have_last && k - c->last_k < bl) bl = k - c->last_k;
-      double on = bl > 2 ? rise_onset(c, c->sm, k, bl) : -1;
+      double on = bl > 3 ? walk_ic(c, k, bl) : -1;
       if (on >= 0) ic = on;
     }
     if (flight && !isnan(t_dn) && pk > 1.02f) {
@@ -485,7 +635,7 @@ static int accept(gb_contacts *c, uint64_t k, double own_int)
   /* impact spectrum */
   s.impact_ratio = NAN;
   s.landing = GB_LANDING_UNKNOWN;
-  size_t nw = (size_t)lround(GB_CT_IMPACT_WIN_S * fs);
+  size_t nw = c->nw;
   if (c->impact_ok && i_ic + nw <= c->n && nw >= 8) {
     double *x = malloc(nw * sizeof(double));
     if (!x) return -1;
@@ -494,7 +644,7 @@ static int accept(gb_contacts *c, uint64_t k, double own_int)
     uint64_t i0 = (uint64_t)floor(ic);
     double fr = ic - (double)i0, base = rv(c, c->sm, i0);
     if (i0 + 1 < c->n_sm) base += fr * ((double)rv(c, c->sm, i0 + 1) - base);
-    s.impact_ratio = (float)band_ratio(x, nw, base, fs, c->lo_i, c->hi_i, c->lo_a, c->hi_a);
+    s.impact_ratio = (float)band_ratio(c, x, base);
     free(x);
     if (c->landing_ok && !isnan(s.impact_ratio))
       s.landing = s.impact_ratio >= c->ratio_thr ? GB_LANDING_REARFOOT : GB_LANDING_MIDFOOT;
@@ -505,7 +655,7 @@ static int accept(gb_contacts *c, uint64_t k, double own_int)
   if (c_end > c->n) c_end = c->n;
   if (c_end <= kp) c_end = kp + 1 <= c->n ? kp + 1 : c->n;
   float m = 0;
-  for (uint64_t j = i_ic; j < c_end; j++) m = fmaxf(m, rv(c, c->amax, j));
+  for (uint64_t j = i_ic; j < c_end; j++) m = maxf(m, rv(c, c->amax, j));
   if (c->full_scale > 0) {
     s.clipped = m >= (float)(GB_CT_CLIP_FRAC * c->full_scale);
   } else if (m >= 1.5f) {
@@ -545,10 +695,33 @@ static int accept(gb_contacts *c, uint64_t k, double own_int)
   return push_step(c, &s);
 }
 
-static int cmp_float(const void *a, const void *b)
+/* k-th smallest of x[0..n) (0-based), partially reordering x: Hoare's
+ * selection (FIND) with a median-of-three pivot, O(n) on average. The value is
+ * the same as that of a full sort. */
+static float select_kth(float *x, size_t n, size_t k)
 {
-  float x = *(const float *)a, y = *(const float *)b;
-  return (x > y) - (x < y);
+  size_t l = 0, r = n - 1;
+  while (r > l) {
+    size_t m = l + (r - l) / 2;
+    /* median of three to x[m] */
+    if (x[m] < x[l]) { float t = x[m]; x[m] = x[l]; x[l] = t; }
+    if (x[r] < x[l]) { float t = x[r]; x[r] = x[l]; x[l] = t; }
+    if (x[r] < x[m]) { float t = x[r]; x[r] = x[m]; x[m] = t; }
+    float piv = x[m];
+    size_t i = l, j = r;
+    for (;;) {
+      while (x[i] < piv) i++;
+      while (piv < x[j]) j--;
+      if (i >= j) break;
+      float t = x[i]; x[i] = x[j]; x[j] = t;
+      i++;
+      j--;
+    }
+    /* now x[l..j] <= piv <= x[j+1..r] */
+    if (k <= j) r = j;
+    else l = j + 1;
+  }
+  return x[k];
 }
 
 /* Closes a one-second block of |second differences|: robust SD of the white
@@ -556,8 +729,14 @@ static int cmp_float(const void *a, const void *b)
  * √6·σ), kept for the noise floor. */
 static void close_noise_block(gb_contacts *c)
 {
-  qsort(c->d2, c->nb, sizeof(float), cmp_float);
-  double med = c->nb % 2 ? c->d2[c->nb / 2] : 0.5 * ((double)c->d2[c->nb / 2 - 1] + c->d2[c->nb / 2]);
+  size_t h = c->nb / 2;
+  float upper = select_kth(c->d2, c->nb, h);
+  double med = upper;
+  if (c->nb % 2 == 0) { /* the lower middle: the largest of the part below x[h] */
+    float lower = c->d2[0];
+    for (size_t i = 1; i < h; i++) lower = maxf(lower, c->d2[i]);
+    med = 0.5 * ((double)lower + upper);
+  }
   if (c->n_sig == GB_CT_NOISE_BLOCKS) {
     memmove(c->sig, c->sig + 1, (GB_CT_NOISE_BLOCKS - 1) * sizeof(double));
     c->n_sig--;
@@ -579,18 +758,35 @@ static double min_rise(const gb_contacts *c)
   return h;
 }
 
+/* Recomputes the cached detector constants from the expected interval and the
+ * noise floor. Called whenever one of their inputs may have changed: at the start
+ * of each process() run (cadence hint, noise blocks) and after each accepted
+ * contact (recent intervals). */
+static void refresh(gb_contacts *c)
+{
+  double own = expected_interval(c);
+  c->own = own;
+  double dd = fmin(c->frac * own, GB_CT_MAX_D_S);
+  uint64_t D = (uint64_t)floor(dd * c->fs);
+  c->D = D < 1 ? 1 : D;
+  c->R = (uint64_t)floor(fmin(own, GB_CT_REL_WIN_S) * c->fs);
+  /* look-ahead a candidate needs before it can be decided */
+  double la = fmax(fmin(c->frac * own, GB_CT_MAX_D_S), fmin(own, GB_CT_REL_WIN_S)) +
+              GB_CT_STANCE_MAX_S + GB_CT_IMPACT_WIN_S;
+  c->la = (uint64_t)ceil(la * c->fs) + 2;
+  c->thr = 1.0f + (float)min_rise(c);
+}
+
 /* Examines sm index k; returns 0 or -1 on memory failure. */
 static int examine(gb_contacts *c, uint64_t k)
 {
   uint64_t lo = oldest(c);
   if (k < lo + 1 || k + 1 >= c->n_sm) return 0;
   float y = rv(c, c->sm, k);
-  if (y < 1.0f + (float)min_rise(c)) return 0;
+  if (y < c->thr) return 0;
   if (!(y >= rv(c, c->sm, k - 1) && y > rv(c, c->sm, k + 1))) return 0;
-  double own = expected_interval(c);
-  double dd = fmin(c->frac * own, GB_CT_MAX_D_S);
-  uint64_t D = (uint64_t)floor(dd * c->fs);
-  if (D < 1) D = 1;
+  double own = c->own;
+  uint64_t D = c->D;
   if (c->have_last && k - c->last_k < D) return 0;
   uint64_t j0 = k > lo + D ? k - D : lo, j1 = k + D < c->n_sm ? k + D : c->n_sm - 1;
   for (uint64_t j = j0; j < k; j++)
@@ -598,33 +794,27 @@ static int examine(gb_contacts *c, uint64_t k)
   for (uint64_t j = k + 1; j <= j1; j++)
     if (rv(c, c->sm, j) >= y) return 0;
   /* not a minor bump next to a real contact */
-  uint64_t R = (uint64_t)floor(fmin(own, GB_CT_REL_WIN_S) * c->fs);
+  uint64_t R = c->R;
   uint64_t r0 = k > lo + R ? k - R : lo, r1 = k + R < c->n_sm ? k + R : c->n_sm - 1;
   float big = y;
-  for (uint64_t j = r0; j <= r1; j++) big = fmaxf(big, rv(c, c->sm, j));
+  for (uint64_t j = r0; j <= r1; j++) big = maxf(big, rv(c, c->sm, j));
   if (y - 1.0f < (float)GB_CT_REL_RISE * (big - 1.0f)) return 0;
   /* a valley back towards 1 g separates two contacts */
   if (c->have_last && k - c->last_k < (uint64_t)(3.0 * c->fs) && c->last_k >= lo) {
     float mn = y, pl = rv(c, c->sm, c->last_k);
-    for (uint64_t j = c->last_k; j < k; j++) mn = fminf(mn, rv(c, c->sm, j));
-    if (mn > 1.0f + 0.5f * (fminf(y, pl) - 1.0f)) return 0;
+    for (uint64_t j = c->last_k; j < k; j++) mn = minf(mn, rv(c, c->sm, j));
+    if (mn > 1.0f + 0.5f * (minf(y, pl) - 1.0f)) return 0;
   }
-  return accept(c, k, own);
-}
-
-/* Look-ahead (samples) a candidate needs before it can be decided. */
-static uint64_t lookahead(const gb_contacts *c)
-{
-  double own = expected_interval(c);
-  double la = fmax(fmin(c->frac * own, GB_CT_MAX_D_S), fmin(own, GB_CT_REL_WIN_S)) +
-              GB_CT_STANCE_MAX_S + GB_CT_IMPACT_WIN_S;
-  return (uint64_t)ceil(la * c->fs) + 2;
+  int rc = accept(c, k, own, NAN);
+  refresh(c); /* the recent intervals changed */
+  return rc;
 }
 
 static int process(gb_contacts *c, int flushing)
 {
+  refresh(c); /* the hint and the noise floor may have changed since the last call */
   for (;;) {
-    uint64_t la = flushing ? 0 : lookahead(c);
+    uint64_t la = flushing ? 0 : c->la;
     if (c->next_k + la >= c->n_sm) break;
     if (examine(c, c->next_k) < 0) return GB_ENOMEM;
     c->next_k++;
@@ -647,18 +837,18 @@ static void add_sample(gb_contacts *c, float v, float am)
     c->d2[c->nb++] = fabsf(v - 2.0f * rv(c, c->v, k - 1) + rv(c, c->v, k - 2));
     if (c->nb == c->blk) close_noise_block(c);
   }
-  c->v[k % c->cap] = v;
-  c->amax[k % c->cap] = am;
+  c->v[k & c->mask] = v;
+  c->amax[k & c->mask] = am;
   c->sum1 += (double)v - (double)old_v;
   float b = (float)(c->sum1 / (double)w);
   float old_b = k >= w ? rv(c, c->b1, k - w) : (k == 0 ? b : rv(c, c->b1, 0));
   if (k == 0) old_b = b;
-  c->b1[k % c->cap] = b;
+  c->b1[k & c->mask] = b;
   c->sum2 += (double)b - (double)old_b;
   c->n = k + 1;
   if (k + 1 >= w) { /* b2 at k is centred at k − (w − 1) */
     uint64_t j = k - (w - 1);
-    c->sm[j % c->cap] = (float)(c->sum2 / (double)w);
+    c->sm[j & c->mask] = (float)(c->sum2 / (double)w);
     c->n_sm = j + 1;
   }
 }
@@ -676,7 +866,7 @@ int gb_contacts_push(gb_contacts *c, const float *vert, const float *mag, const 
     size_t i1 = i0 + piece < n ? i0 + piece : n;
     for (size_t i = i0; i < i1; i++) {
       float am = 0;
-      for (int ch = 0; ch < c->channels; ch++) am = fmaxf(am, fabsf(raw[i * (size_t)c->channels + (size_t)ch]));
+      for (int ch = 0; ch < c->channels; ch++) am = maxf(am, fabsf(raw[i * (size_t)c->channels + (size_t)ch]));
       float v = vert[i];
       if (!isfinite(v)) v = 1.0f; /* a gap reads as rest */
       add_sample(c, v, am);
@@ -733,6 +923,69 @@ static void drop_other_leg(gb_step *s, size_t *n)
   free(drop);
 }
 
+/* A running contact cut by the end of the recording: its loading peak lies past
+ * the last sample, so no candidate exists for it. After a flight phase the body
+ * must land (free fall ends only with a ground force), so a rise out of flight at
+ * the end of the recording is a contact when
+ *  (a) it rose out of the flight level by at least GB_CT_MIN_RISE_G and the noise
+ *      floor;
+ *  (b) the recording ends within GB_CT_STANCE_MAX_S of the flight minimum (a
+ *      stance recorded whole was examined as a candidate; this one's loading
+ *      peak, or its active peak after a heel's impact peak, lies past the end, so
+ *      the relative-rise test of a whole contact cannot apply);
+ *  (c) it starts at least min_step_fraction of the expected interval after the
+ *      previous IC (the spacing every detected contact obeys);
+ *  (d) a loading peak above body weight had begun (the raw signal passed
+ *      1 g + min_rise), or the raw signal is still rising at the last sample
+ *      (within GB_CT_NOISE_K noise SDs of its highest value since the flight
+ *      minimum, and up by more than that over the last w samples): a landing into
+ *      quiet standing is neither.
+ * Its IC is the foot of the loading edge as for any running stance (stance_ic)
+ * when the 1 g crossing was recorded, else the foot of the partial rise
+ * (rise_onset); its contact time is unknown. Returns 0 (with or without a
+ * contact) or -1 on memory failure. */
+static int tail_contact(gb_contacts *c)
+{
+  if (c->unilateral || !c->have_last || c->n_sm < 8) return 0;
+  uint64_t lo = oldest(c), ke = c->n_sm - 1;
+  if (c->last_k < lo || ke <= c->last_k + 4) return 0;
+  uint64_t jm = ke;
+  float mn = rv(c, c->sm, ke);
+  for (uint64_t j = c->last_k; j < ke; j++) {
+    float y = rv(c, c->sm, j);
+    if (y <= mn) { mn = y; jm = j; }
+  }
+  if (!(mn < GB_CT_FLIGHT_G) || jm + 2 >= ke) return 0; /* no flight, or no rise after it */
+  double fs = c->fs, ic = -1;
+  if ((double)(ke - jm) > GB_CT_STANCE_MAX_S * fs) return 0; /* that stance was recorded whole */
+  uint64_t ne = c->n_sm; /* end of the real samples (the smoother was padded after it) */
+  float top = rv(c, c->v, jm), last = rv(c, c->v, ne - 1);
+  for (uint64_t j = jm; j < ne; j++) top = maxf(top, rv(c, c->v, j));
+  if (!((double)top - mn >= fmax(GB_CT_MIN_RISE_G, c->thr - 1.0f))) return 0;
+  /* (d) a loading peak above body weight began, or the rise is still going on at
+     the last sample (a landing into quiet standing is neither) */
+  if (!(top >= c->thr)) {
+    double sd = 0;
+    if (c->n_sig > 0) {
+      sd = c->sig[0];
+      for (int i = 1; i < c->n_sig; i++) sd = fmin(sd, c->sig[i]);
+    }
+    uint64_t wb = ne - 1 >= jm + c->w ? c->w : ne - 1 - jm;
+    double tol = GB_CT_NOISE_K * sd;
+    if (!((double)last >= (double)top - tol && (double)last - rv(c, c->v, ne - 1 - wb) > tol)) return 0;
+  }
+  /* the 1 g up-crossing of the smoothed signal after the flight minimum */
+  double t_up = NAN;
+  for (uint64_t j = jm + 1; j <= ke; j++) {
+    float a0 = rv(c, c->sm, j - 1), a1 = rv(c, c->sm, j);
+    if (a0 < 1.0f && a1 >= 1.0f) { t_up = (double)(j - 1) + (1.0 - a0) / (double)(a1 - a0); break; }
+  }
+  if (!isnan(t_up) && stance_ic(c, ke, t_up, ke - jm + 1, &ic) != 0) ic = -1;
+  if (ic < 0) ic = rise_onset(c, c->v, ne - 1, ne - 1 - jm);
+  if (ic < 0 || ic - c->last_ic < c->frac * c->own * fs) return 0;
+  return accept(c, ke, c->own, ic);
+}
+
 int gb_contacts_finish(gb_contacts *c, gb_step **steps, size_t *n_steps)
 {
   if (!c || !steps || !n_steps) return GB_EINVAL;
@@ -746,6 +999,7 @@ int gb_contacts_finish(gb_contacts *c, gb_step **steps, size_t *n_steps)
     c->n_sm = n_real < c->n_sm ? n_real : c->n_sm;
     int rc = process(c, 1);
     if (rc) return rc;
+    if (tail_contact(c) < 0) return GB_ENOMEM;
   }
   if (c->unilateral) drop_other_leg(c->steps, &c->n_steps);
   *steps = c->steps;
@@ -761,5 +1015,6 @@ void gb_contacts_free(gb_contacts *c)
 {
   if (!c) return;
   free(c->v); free(c->amax); free(c->b1); free(c->sm); free(c->steps); free(c->d2);
+  free(c->taper); free(c->cs); free(c->sn);
   free(c);
 }

@@ -4,7 +4,11 @@
  *  - contact F1 ≥ 0.98 at ±25 ms;
  *  - trunk: contact time within ±10 ms and vertical oscillation within ±0.5 cm
  *    of the analytic spring-mass values;
- *  - no contacts while still, block-size invariance, low-rate note, clipping. */
+ *  - no contacts while still, block-size invariance, low-rate note, clipping;
+ *  - trunk walking: initial contact at the heel-strike kink of the loading rise
+ *    (every step after the first four within ±15 ms, median error within ±5 ms);
+ *  - a running contact cut by the end of the recording is still reported (its IC
+ *    within ±25 ms), and a run that ends in standing gets no extra contact. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -259,12 +263,127 @@ static void test_clipping(void **state)
   }
 }
 
+/* still 3 s, walk 30 s at 110 spm, still 3 s */
+static void walk_spec(gbt_spec *sp, double fs, double noise)
+{
+  memset(sp, 0, sizeof *sp);
+  sp->fs = fs;
+  sp->site = GBT_SITE_TRUNK;
+  sp->channels = 1;
+  sp->noise_sd = noise;
+  sp->seed = 77;
+  sp->n_seg = 3;
+  sp->seg[0] = (gbt_segment){GBT_STILL, 3, 0, 0, 1, 0.5, 0, 0, 0};
+  sp->seg[1] = (gbt_segment){GBT_WALK, 30, 110, 110, 1, 0.5, 0, 0, 0};
+  sp->seg[2] = (gbt_segment){GBT_STILL, 3, 0, 0, 1, 0.5, 0, 0, 0};
+}
+
+static int cmp_abs(const void *a, const void *b)
+{
+  double x = fabs(*(const double *)a), y = fabs(*(const double *)b);
+  return (x > y) - (x < y);
+}
+
+static void test_walking_ic_timing(void **state)
+{
+  (void)state;
+  const double rates[] = {100, 500, 1000};
+  for (int ri = 0; ri < 3; ri++) {
+    gbt_spec sp;
+    walk_spec(&sp, rates[ri], 0.02);
+    gbt_signal s;
+    assert_int_equal(gbt_build(&sp, &s), 0);
+    run_out o;
+    run_contacts(&s, rates[ri], GB_LOC_SACRUM, 0, 1000, 1, &o);
+    double err[128];
+    size_t ne = 0, worst = 0;
+    for (size_t i = 4; i < s.n_steps && ne < 128; i++) { /* after the first four: a rhythm exists */
+      double best = 1e9;
+      for (size_t k = 0; k < o.n; k++)
+        if (fabs(o.st[k].t_s - s.steps[i].t_s) < fabs(best)) best = o.st[k].t_s - s.steps[i].t_s;
+      err[ne++] = best;
+      if (fabs(best) > 0.015) worst++;
+    }
+    qsort(err, ne, sizeof *err, cmp_abs);
+    printf("  walking %4.0f Hz: %zu steps scored, median |error| %.1f ms, max %.1f ms, %zu beyond 15 ms\n",
+           rates[ri], ne, fabs(err[ne / 2]) * 1000, fabs(err[ne - 1]) * 1000, worst);
+    assert_true(ne > 40);
+    assert_int_equal(worst, 0);
+    assert_true(fabs(err[ne / 2]) <= 0.005);
+    /* walking: no contact time (double support is not resolved) */
+    for (size_t k = 0; k < o.n; k++) assert_true(isnan(o.st[k].contact_time_ms));
+    free(o.st);
+    gbt_free(&s);
+  }
+}
+
+static void test_contact_cut_by_the_end(void **state)
+{
+  (void)state;
+  const double rates[] = {100, 500, 1000};
+  const double cut_ms[] = {20, 30, 45};
+  for (int ri = 0; ri < 3; ri++)
+    for (int ci = 0; ci < 3; ci++) {
+      gbt_spec sp;
+      memset(&sp, 0, sizeof sp);
+      sp.fs = rates[ri];
+      sp.site = GBT_SITE_TRUNK;
+      sp.channels = 1;
+      sp.noise_sd = 0.02;
+      sp.seed = 31 + (uint64_t)ci;
+      sp.n_seg = 2;
+      sp.seg[0] = (gbt_segment){GBT_STILL, 2, 0, 0, 1, 0.5, 0, 0, 0};
+      sp.seg[1] = (gbt_segment){GBT_RUN, 12, 170, 170, 1, 0.5, 0, 0, 0};
+      gbt_signal s;
+      assert_int_equal(gbt_build(&sp, &s), 0);
+      /* end the recording cut_ms after the initial contact of a step near the end */
+      size_t last = s.n_steps - 3;
+      double t_end = s.steps[last].t_s + cut_ms[ci] / 1000.0;
+      size_t n_cut = (size_t)floor(t_end * sp.fs);
+      assert_true(n_cut < s.n);
+      s.n = n_cut;
+      run_out o;
+      run_contacts(&s, sp.fs, GB_LOC_SACRUM, 0, 1000, 1, &o);
+      s.n_steps = last + 1;
+      double r, p, f1 = score(&s, &o, 0.025, &r, &p);
+      double tl = o.n ? o.st[o.n - 1].t_s : 0;
+      printf("  cut %2.0f ms after IC at %4.0f Hz: truth %zu detected %zu, last IC error %+.1f ms, F1 %.3f\n",
+             cut_ms[ci], sp.fs, s.n_steps, o.n, (tl - s.steps[last].t_s) * 1000, f1);
+      assert_int_equal(o.n, s.n_steps);
+      assert_true(fabs(tl - s.steps[last].t_s) <= 0.025);
+      assert_true(f1 >= 0.98);
+      free(o.st);
+      gbt_free(&s);
+    }
+  /* a run that ends in standing: no contact after the last one */
+  gbt_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.fs = 250;
+  sp.site = GBT_SITE_TRUNK;
+  sp.channels = 1;
+  sp.noise_sd = 0.02;
+  sp.seed = 8;
+  sp.n_seg = 3;
+  sp.seg[0] = (gbt_segment){GBT_STILL, 2, 0, 0, 1, 0.5, 0, 0, 0};
+  sp.seg[1] = (gbt_segment){GBT_RUN, 12, 170, 170, 1, 0.5, 0, 0, 0};
+  sp.seg[2] = (gbt_segment){GBT_STILL, 0.3, 0, 0, 1, 0.5, 0, 0, 0};
+  gbt_signal s;
+  assert_int_equal(gbt_build(&sp, &s), 0);
+  run_out o;
+  run_contacts(&s, sp.fs, GB_LOC_SACRUM, 0, 1000, 1, &o);
+  printf("  run then 0.3 s standing: truth %zu detected %zu\n", s.n_steps, o.n);
+  assert_int_equal(o.n, s.n_steps);
+  free(o.st);
+  gbt_free(&s);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_trunk_contacts),        cmocka_unit_test(test_shank_contacts),
       cmocka_unit_test(test_still_gives_no_contacts), cmocka_unit_test(test_block_size_invariance),
       cmocka_unit_test(test_low_rate_has_no_landing), cmocka_unit_test(test_clipping),
+      cmocka_unit_test(test_walking_ic_timing),       cmocka_unit_test(test_contact_cut_by_the_end),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
