@@ -1,19 +1,28 @@
 /* In-run events, computed at finish from the result tables (steps, bouts,
  * cadence rows) and the lean track. Units of value / reference per kind:
- *   warmup_missing, warmup: value = the lowest intensity over quarters (≥ 10 s)
- *     of the first warmup_window_s of moving time (at most a quarter of it), as
- *     % of the steady state (the middle third of the running time; the smaller
- *     of the cadence and the impact ratio); reference = GB_EV_WARMUP_PCT (95 %).
+ *   warmup_missing, warmup: value = the lowest intensity over the quarters (or
+ *     fewer parts of ≥ 6 contacts each) of the first warmup_window_s of moving
+ *     time (at most a quarter of it), as % of
+ *     the steady state (the middle third of the running time; the smaller of the
+ *     cadence and the impact ratio, each as its upper 2-standard-error bound, so
+ *     that only a real dip counts); reference = GB_EV_WARMUP_PCT (95 %).
  *   surge: value = rise in % over surge_window_s (cadence, or impact when only
  *     the impact jumped); reference = the level before the rise (spm or g).
  *   fatigue_drift: value = late − early change in % (cadence: negative = drop;
- *     impact: positive = rise); reference = the early level (spm or g).
+ *     impact: positive = rise); reference = the early level (spm or g). Early =
+ *     the quarter of the running time right after the warm-up window (DESIGN §5:
+ *     late vs early *steady* running), late = the last quarter; contacts running
+ *     now only (is_paced: a cool-down walk the bout stage still labels running is
+ *     not a fatigued stride). One event per drift: the cadence drop when it is
+ *     beyond its limit, else the impact rise.
  *   abrupt_stop: value = time from the last running-paced step to stillness, s;
  *     reference = stop_max_s.
  *   irregular: value = largest rolling CV of peak_g about its linear trend (20
- *     steps); reference = risk impact_cv_max.
- *   asymmetry: value = alternating-step peak_g asymmetry, %; reference =
- *     risk asymmetry_max_pct.
+ *     steps running now: the window stops where the running stops, not where
+ *     the bout stage ends the running bout);
+ *     reference = risk impact_cv_max.
+ *   asymmetry: value = alternating-step peak_g asymmetry, % (step- vs stride-lag
+ *     differences, see run_stats.h); reference = risk asymmetry_max_pct.
  *   trunk_lean: value = median lean (deg) or drift (deg); reference = the limit.
  * Thresholds that live in gb_risk_params (impact_cv_max, asymmetry_max_pct,
  * trunk_lean_max_deg, trunk_lean_drift_deg, fatigue_*) come from the `risk`
@@ -33,8 +42,18 @@
 #define GB_EV_WARMUP_PCT 95.0        /* "already at steady intensity": ≥ 95 % of steady (task spec) */
 #define GB_EV_STEADY_WALK_MAX 0.1   /* walking share of the middle third above which a run has
                                         no steady state (interval session) */
-#define GB_EV_WARMUP_MIN_S 20.0      /* a warm-up window shorter than this (runs under 80 s of
-                                        movement) says nothing about a warm-up */
+#define GB_EV_WARMUP_MIN_FRAC 15.0  /* a warm-up window shorter than warmup_window_s / 15 (20 s
+                                        at the default 300 s: runs under 80 s of movement) says
+                                        nothing about a warm-up; relative, so a time-scaled
+                                        config (the synthetic cohort) scales it too */
+#define GB_EV_WARMUP_PARTS 4         /* "every part of the window": its quarters, */
+#define GB_EV_WARMUP_PART_N 6        /* or fewer parts, so that each holds ~6 contacts or more
+                                        (a median of fewer is one or two odd steps) */
+#define GB_EV_WARMUP_MIN_N 3         /* a part needs this many intervals / peaks to be judged */
+#define GB_EV_WARMUP_Z 2.0           /* a part is below the steady state only when it is so
+                                        by more than 2 standard errors of the two medians
+                                        (one-sided 97.7 %: a noisy dip of a few steps is not
+                                        a warm-up) */
 #define GB_EV_SURGE_IMPACT_PCT 25.0  /* impact jump = surge: +1 m/s raises tibial acceleration
                                         by ~38 % (Sheerin et al., Sports Biomech 2020); 25 %
                                         ≈ a sudden +0.65 m/s */
@@ -148,45 +167,182 @@ static double running_time_at(const gb_result *r, double frac)
   return r->n_bouts ? r->bouts[r->n_bouts - 1].t_end_s : 0;
 }
 
+/* Step i is running now: its bout is a running one and the cadence track at its
+ * time (the nearest window) is a running cadence (≥ running_min_spm). The bout
+ * stage ends a bout only seconds after the pace changed (it merges short spans),
+ * so the first steps of a cool-down walk still carry the running label; the
+ * centred cadence windows flip close to the change. Contact intervals cannot
+ * tell it: a missed contact doubles one, and a shank sensor may see both legs'
+ * contacts at a walk. Without a cadence track the bout label decides. */
+static int is_paced(const ev_ctx *c, size_t i)
+{
+  const gb_result *r = c->r;
+  if (!is_running(&r->steps[i])) return 0;
+  if (r->n_cadence == 0) return 1;
+  double t = r->steps[i].t_s;
+  size_t lo = 0, hi = r->n_cadence;
+  while (lo < hi) { /* first row at or after t */
+    size_t mid = lo + (hi - lo) / 2;
+    if (r->cadence[mid].t_s < t) lo = mid + 1; else hi = mid;
+  }
+  size_t k = lo;
+  if (k == r->n_cadence || (k > 0 && t - r->cadence[k - 1].t_s < r->cadence[k].t_s - t)) k--;
+  return r->cadence[k].cadence_spm >= c->p->running_min_spm;
+}
+
+/* Median of x[0..m) (in time order) and its standard error: 1.2533 · σ / √m (the
+ * asymptotic SE of a sample median under normal scatter), with σ from successive
+ * differences, 1.4826 · median|x[k+1] − x[k]| / √2 (robust, and blind to a slow
+ * trend such as a warm-up ramp, which would inflate a plain MAD). scratch must
+ * hold m floats. */
+static void median_se(const float *x, size_t m, float *scratch, double *med, double *se)
+{
+  *med = gb_rs_median(x, m);
+  *se = NAN;
+  if (!isfinite(*med) || m < 3) return;
+  for (size_t k = 0; k + 1 < m; k++) scratch[k] = fabsf(x[k + 1] - x[k]);
+  double sigma = 1.4826 * gb_rs_median(scratch, m - 1) / sqrt(2.0);
+  *se = 1.2533 * sigma / sqrt((double)m);
+}
+
+/* Contact intervals (s) of consecutive steps in [a, b) into c->buf (steps running
+ * now only when asked, see is_paced); returns the count. iv_ref > 0: an interval
+ * within GB_EV_MISSED_TOL of 2 or 3 times iv_ref is that many intervals with
+ * contacts missed in between (the detector misses soft contacts, e.g. in the
+ * first seconds before the cadence track settles): it enters as d / k. A slower
+ * pace (a walk at ~1.5x the running interval) stays one interval. */
+#define GB_EV_MISSED_TOL 0.1
+static size_t intervals_in(const ev_ctx *c, double a, double b, int paced_only, double iv_ref)
+{
+  const gb_result *r = c->r;
+  size_t i0 = step_at(r, a), i1 = step_at(r, b), m = 0;
+  double gap = 2 * GB_EV_MAX_GAP_S * gb_rs_steps_per_contact(c->in);
+  for (size_t i = i0 + 1; i < i1; i++) {
+    if (paced_only && !(is_paced(c, i - 1) && is_paced(c, i))) continue;
+    double d = r->steps[i].t_s - r->steps[i - 1].t_s;
+    if (!(d > 0 && d < gap)) continue;
+    for (int k = 2; iv_ref > 0 && k <= 3; k++)
+      if (fabs(d / k - iv_ref) <= GB_EV_MISSED_TOL * iv_ref) {
+        d /= k;
+        break;
+      }
+    c->buf[m++] = (float)d;
+  }
+  return m;
+}
+
+/* Means of consecutive finite peak_g pairs (one step of each foot) of the steps in
+ * [a, b) into c->buf (running now only when asked): an asymmetric runner's
+ * alternating peaks would otherwise make the median of a short part depend on
+ * which foot it holds more of. Returns the count. */
+static size_t pair_peaks_in(const ev_ctx *c, double a, double b, int paced_only)
+{
+  const gb_result *r = c->r;
+  size_t i0 = step_at(r, a), i1 = step_at(r, b), m = 0;
+  for (size_t i = i0 + 1; i < i1; i++) {
+    const gb_step *x = &r->steps[i - 1], *y = &r->steps[i];
+    if (paced_only && !(is_paced(c, i - 1) && is_paced(c, i))) continue;
+    if (isfinite(x->peak_g) && isfinite(y->peak_g)) c->buf[m++] = 0.5f * (x->peak_g + y->peak_g);
+  }
+  return m;
+}
+
+/* Finite peak_g of the steps in [a, b) into c->buf (running now only when asked). */
+static size_t peaks_in(const ev_ctx *c, double a, double b, int paced_only)
+{
+  const gb_result *r = c->r;
+  size_t i0 = step_at(r, a), i1 = step_at(r, b), m = 0;
+  for (size_t i = i0; i < i1; i++)
+    if ((!paced_only || is_paced(c, i)) && isfinite(r->steps[i].peak_g)) c->buf[m++] = r->steps[i].peak_g;
+  return m;
+}
+
+/* The "first minutes" window of the run: it starts at the first moving bout and
+ * lasts warmup_window_s, but at most a quarter of the moving time so that a steady
+ * state remains to compare with. 0 when the run has no moving bout. */
+static int warmup_window(const gb_result *r, const gb_analysis_params *p, double *tm, double *W)
+{
+  double moving = 0;
+  *tm = -1;
+  for (size_t i = 0; i < r->n_bouts; i++)
+    if (r->bouts[i].kind != GB_BOUT_STILL) {
+      if (*tm < 0) *tm = r->bouts[i].t_start_s;
+      moving += r->bouts[i].t_end_s - r->bouts[i].t_start_s;
+    }
+  *W = fmin(p->warmup_window_s, moving / 4.0);
+  return *tm >= 0;
+}
+
+/* Ratio num/den of two medians with its standard error (delta method). */
+static double ratio_ucb(double num, double se_num, double den, double se_den)
+{
+  double q = num / den;
+  double rel = 0;
+  if (isfinite(se_num) && num > 0) rel += (se_num / num) * (se_num / num);
+  if (isfinite(se_den) && den > 0) rel += (se_den / den) * (se_den / den);
+  return q + GB_EV_WARMUP_Z * q * sqrt(rel);
+}
+
 static int ev_warmup(const ev_ctx *c, ev_list *l)
 {
   const gb_analysis_params *p = c->p;
   const gb_result *r = c->r;
-  /* "the first minutes": warmup_window_s, but at most a quarter of the moving
-     time so that a steady state remains to compare with */
-  double moving = 0;
-  for (size_t i = 0; i < r->n_bouts; i++)
-    if (r->bouts[i].kind != GB_BOUT_STILL) moving += r->bouts[i].t_end_s - r->bouts[i].t_start_s;
-  double W = fmin(p->warmup_window_s, moving / 4.0);
-  if (!(W >= GB_EV_WARMUP_MIN_S) || gb_rs_bout_time(r, GB_BOUT_RUNNING) < 2.0 * W) return 0;
-  double tm = -1;
-  for (size_t i = 0; i < r->n_bouts; i++)
-    if (r->bouts[i].kind != GB_BOUT_STILL) { tm = r->bouts[i].t_start_s; break; }
-  if (tm < 0) return 0;
+  double tm, W;
+  if (!warmup_window(r, p, &tm, &W)) return 0;
+  if (!(W >= p->warmup_window_s / GB_EV_WARMUP_MIN_FRAC) || gb_rs_bout_time(r, GB_BOUT_RUNNING) < 2.0 * W)
+    return 0;
   double m0 = running_time_at(r, 1.0 / 3.0), m1 = running_time_at(r, 2.0 / 3.0);
+  float *scratch = malloc((r->n_steps ? r->n_steps : 1) * sizeof(float));
+  if (!scratch) return GB_ENOMEM;
+  /* the steady state: contacts running now in the middle third */
+  double iv_s, iv_s_se, pk_s, pk_s_se;
+  size_t n = intervals_in(c, m0, m1, 1, 0);
+  median_se(c->buf, n, scratch, &iv_s, &iv_s_se);
+  n = pair_peaks_in(c, m0, m1, 1);
+  median_se(c->buf, n, scratch, &pk_s, &pk_s_se);
   /* a steady state to compare with: walk breaks in the middle third (walk/run
      intervals) leave none, and no warm-up judgement is made (still pauses are
      allowed: a stop at a crossing does not change the pace). Walking is told
      from the contacts (intervals slower than running_min_spm within continuous
-     gait), not from the bout labels, which a clipped or noisy stretch can flip */
+     gait, other than 2 or 3 steady intervals with contacts missed between), not
+     from the bout labels, which a clipped or noisy stretch can flip */
   int mult = gb_rs_steps_per_contact(c->in);
   double walk = 0;
   for (size_t i = step_at(r, m0) + 1; i < r->n_steps && r->steps[i].t_s < m1; i++) {
     double d = r->steps[i].t_s - r->steps[i - 1].t_s;
-    if (d > 0 && d < 2 * GB_EV_MAX_GAP_S * mult && 60.0 * mult / d < p->running_min_spm) walk += d;
+    if (!(d > 0 && d < 2 * GB_EV_MAX_GAP_S * mult && 60.0 * mult / d < p->running_min_spm)) continue;
+    int missed = 0;
+    for (int k = 2; k <= 3 && isfinite(iv_s) && iv_s > 0; k++) missed |= fabs(d / k - iv_s) <= GB_EV_MISSED_TOL * iv_s;
+    if (!missed) walk += d;
   }
-  if (walk > GB_EV_STEADY_WALK_MAX * (m1 - m0)) return 0;
-  float cad_s = step_cadence(c, m0, m1, 1), imp_s = median_peak(c, m0, m1, 1);
-  if (!isfinite(cad_s) || !isfinite(imp_s) || !(cad_s > 0) || !(imp_s > 0)) return 0;
+  if (walk > GB_EV_STEADY_WALK_MAX * (m1 - m0)) {
+    free(scratch);
+    return 0;
+  }
+  int have_cad = isfinite(iv_s) && iv_s > 0, have_imp = isfinite(pk_s) && pk_s > 0;
   /* "already at steady intensity" must hold for every part of the window: the
-     lowest intensity over sub-windows of a quarter of it (≥ 10 s) */
-  double sw = fmax(10.0, W / 4.0), pct = INFINITY;
-  for (double a = tm; a < tm + W - 1e-9; a += sw) {
-    double b = fmin(a + sw, tm + W);
-    float cad_w = step_cadence(c, a, b, 0), imp_w = median_peak(c, a, b, 0);
-    double rc = isfinite(cad_w) ? cad_w / cad_s : 0, ri = isfinite(imp_w) ? imp_w / imp_s : 0;
-    pct = fmin(pct, 100.0 * fmin(rc, ri));
+     lowest intensity over its quarters (fewer, longer parts when the window holds
+     few contacts); a part with too few contacts is not judged (no contacts is no
+     evidence of a low intensity) */
+  double pct = INFINITY;
+  size_t n_w = step_at(r, tm + W) - step_at(r, tm);
+  int parts = (int)(n_w / GB_EV_WARMUP_PART_N);
+  parts = parts < 1 ? 1 : parts > GB_EV_WARMUP_PARTS ? GB_EV_WARMUP_PARTS : parts;
+  for (int k = 0; k < parts; k++) {
+    double a = tm + W * k / parts, b = tm + W * (k + 1) / parts;
+    double med, se, part = INFINITY;
+    if (have_cad && (n = intervals_in(c, a, b, 0, iv_s)) >= GB_EV_WARMUP_MIN_N) {
+      median_se(c->buf, n, scratch, &med, &se); /* cadence ratio = steady interval / interval */
+      if (med > 0) part = fmin(part, ratio_ucb(iv_s, iv_s_se, med, se));
+    }
+    if (have_imp && (n = pair_peaks_in(c, a, b, 0)) >= GB_EV_WARMUP_MIN_N) {
+      median_se(c->buf, n, scratch, &med, &se);
+      part = fmin(part, ratio_ucb(med, se, pk_s, pk_s_se));
+    }
+    pct = fmin(pct, 100.0 * part);
   }
+  free(scratch);
+  if (!isfinite(pct)) return 0; /* no quarter could be judged */
   int kind = pct >= GB_EV_WARMUP_PCT ? GB_EVENT_WARMUP_MISSING : GB_EVENT_WARMUP;
   return add_event(l, kind, tm, tm + W, pct, GB_EV_WARMUP_PCT);
 }
@@ -273,10 +429,22 @@ static int ev_surge(const ev_ctx *c, ev_list *l)
   double t0 = 0, t1 = 0, W = p->surge_window_s;
   if (!running_span(r, &t0, &t1) || !(W > 0)) return 0;
   const double look = 4.0; /* local level: contacts of the last 4 s (≥ 6 at stride rate) */
+  /* the warm-up reaching its pace is not a surge: a rise that starts inside the
+     warm-up window from a level below GB_EV_WARMUP_PCT of the steady state (the
+     middle third of the running) is the end of the warm-up ramp */
+  double tm, Ww, wend = -INFINITY;
+  float cad_ss = NAN, imp_ss = NAN;
+  if (warmup_window(r, p, &tm, &Ww)) {
+    double m0 = running_time_at(r, 1.0 / 3.0), m1 = running_time_at(r, 2.0 / 3.0);
+    wend = tm + Ww;
+    cad_ss = step_cadence(c, m0, m1, 1);
+    imp_ss = median_peak(c, m0, m1, 1);
+  }
   int open = 0;
   double e0 = 0, e1 = 0, best = 0, ref = 0;
   for (double t = ceil(t0) + W + 2 * look; t <= t1 + 1e-9; t += 1.0) {
     double rise = 0, lvl = 0, from = t - W - look;
+    int rise_is_cad = 0;
     /* cadence: baseline [t − W − 2·look, t − W], new level [t − look, t + look] */
     if (running_through(r, t - W - 2 * look, t + look)) {
       float c1 = step_cadence(c, t - look, t, 1), c0 = step_cadence(c, t - W - look, t - W, 1);
@@ -291,6 +459,7 @@ static int ev_surge(const ev_ctx *c, ev_list *l)
             impact_ok) {
           rise = rcad;
           lvl = c0;
+          rise_is_cad = 1;
         }
       }
     }
@@ -310,6 +479,10 @@ static int ev_surge(const ev_ctx *c, ev_list *l)
         }
       }
     }
+    if (rise > 0 && from < wend) {
+      float ss = rise_is_cad ? cad_ss : imp_ss;
+      if (isfinite(ss) && lvl < GB_EV_WARMUP_PCT / 100.0 * ss) rise = 0;
+    }
     if (rise > 0) {
       if (!open) { open = 1; e0 = from; best = 0; ref = lvl; }
       e1 = t;
@@ -323,26 +496,61 @@ static int ev_surge(const ev_ctx *c, ev_list *l)
   return open ? add_surge(l, e0, e1, best, ref, W) : 0;
 }
 
+/* Running time (s) elapsed before time t. */
+static double running_before(const gb_result *r, double t)
+{
+  double acc = 0;
+  for (size_t i = 0; i < r->n_bouts && r->bouts[i].t_start_s < t; i++)
+    if (r->bouts[i].kind == GB_BOUT_RUNNING) acc += fmin(t, r->bouts[i].t_end_s) - r->bouts[i].t_start_s;
+  return acc;
+}
+
+/* Cadence (spm) and median peak_g (g) of the contacts running now in [a, b). */
+static void paced_level(const ev_ctx *c, double a, double b, float *cad, float *imp)
+{
+  size_t n = intervals_in(c, a, b, 1, 0);
+  float med = gb_rs_median(c->buf, n);
+  *cad = isfinite(med) && med > 0 ? (float)(60.0 * gb_rs_steps_per_contact(c->in) / med) : NAN;
+  n = peaks_in(c, a, b, 1);
+  *imp = gb_rs_median(c->buf, n);
+}
+
 static int ev_fatigue(const ev_ctx *c, ev_list *l)
 {
   const gb_analysis_params *p = c->p;
   const gb_result *r = c->r;
   double run = gb_rs_bout_time(r, GB_BOUT_RUNNING);
   if (run < p->fatigue_min_run_s || run <= 0) return 0;
-  double q1 = running_time_at(r, 0.25), q3 = running_time_at(r, 0.75), t0 = 0, t1 = 0;
+  double t0 = 0, t1 = 0, tm, W;
   if (!running_span(r, &t0, &t1)) return 0;
-  float c_e = step_cadence(c, t0, q1, 1), c_l = step_cadence(c, q3, t1 + 1, 1);
-  float i_e = median_peak(c, t0, q1, 1), i_l = median_peak(c, q3, t1 + 1, 1);
+  /* early steady running: the quarter of the running time after the warm-up
+     window (its start at most a quarter in) */
+  double fw = warmup_window(r, p, &tm, &W) ? fmin(0.25, running_before(r, tm + W) / run) : 0;
+  double e0 = running_time_at(r, fw), e1 = running_time_at(r, fw + 0.25), q3 = running_time_at(r, 0.75);
+  float c_e, i_e, c_l, i_l;
+  size_t n0 = l->n;
+  paced_level(c, e0, e1, &c_e, &i_e);
+  paced_level(c, q3, t1 + 1, &c_l, &i_l);
   int rc = 0;
   if (isfinite(c_e) && isfinite(c_l) && c_e > 0) {
     double d = 100.0 * (c_l / c_e - 1.0);
     if (d <= -c->risk->fatigue_cadence_drop_pct) rc = add_event(l, GB_EVENT_FATIGUE_DRIFT, q3, t1, d, c_e);
   }
-  if (!rc && isfinite(i_e) && isfinite(i_l) && i_e > 0) {
+  if (rc || l->n > n0) return rc; /* one drift, one event */
+  if (isfinite(i_e) && isfinite(i_l) && i_e > 0) {
     double d = 100.0 * (i_l / i_e - 1.0);
     if (d >= c->risk->fatigue_impact_rise_pct) rc = add_event(l, GB_EVENT_FATIGUE_DRIFT, q3, t1, d, i_e);
   }
   return rc;
+}
+
+/* A walking bout overlaps (a, b): movement the contact detector missed (a walk's
+ * softer contacts), not stillness. */
+static int walking_in(const gb_result *r, double a, double b)
+{
+  for (size_t i = 0; i < r->n_bouts; i++)
+    if (r->bouts[i].kind == GB_BOUT_WALKING && r->bouts[i].t_start_s < b && r->bouts[i].t_end_s > a) return 1;
+  return 0;
 }
 
 static int ev_abrupt_stop(const ev_ctx *c, ev_list *l)
@@ -360,8 +568,10 @@ static int ev_abrupt_stop(const ev_ctx *c, ev_list *l)
     /* a pause: was the body still right after it? A contact-free tail up to the
        end of the recording counts when it is at least min_bout_s long, i.e. a bout
        of its own: the bout stage merges shorter spans into the running before
-       them, and a tail that short may hide steps the detector missed */
-    int still = (i + 1 == r->n_steps && rec_end - s[i].t_s >= p->min_bout_s) ||
+       them, and a tail that short may hide steps the detector missed; and when no
+       walking bout lies in it (a cool-down walk whose contacts were missed) */
+    int still = (i + 1 == r->n_steps && rec_end - s[i].t_s >= p->min_bout_s &&
+                 !walking_in(r, s[i].t_s, rec_end)) ||
                 gb_rs_bout_kind_at(r, s[i].t_s + GB_EV_STOP_QUIET_S) == GB_BOUT_STILL;
     /* a still bout starting in (t − window_s, next): bisect to the first start
        after t − window_s (bouts are in time order), walk while before `next` */
@@ -428,7 +638,7 @@ static int ev_irregular(const ev_ctx *c, ev_list *l)
     int ok = 1;
     for (size_t k = 0; k < GB_EV_IRREG_WIN && ok; k++) {
       const gb_step *s = &r->steps[i + k];
-      ok = is_running(s) && isfinite(s->peak_g) &&
+      ok = is_paced(c, i + k) && isfinite(s->peak_g) &&
            (k == 0 || s->t_s - r->steps[i + k - 1].t_s < 2 * GB_EV_MAX_GAP_S);
       x[k] = s->peak_g;
     }

@@ -93,36 +93,60 @@ float gb_rs_step_cadence(const gb_step *s, size_t i0, size_t i1, double max_gap_
   return isfinite(med) && med > 0 ? (float)(60.0 * mult / med) : NAN;
 }
 
+/* Is interval k (steps k-1 -> k) a plain single step, i.e. within
+ * GB_RS_ASYM_IV_TOL of its neighbours' median? A missed contact doubles one
+ * interval, a false one splits one: either breaks the left/right alternation. */
+#define GB_RS_ASYM_IV_TOL 0.25
+#define GB_RS_ASYM_MAX_IV_S 1.0 /* slower than any running step */
+#define GB_RS_ASYM_MIN_TRIPLETS 20
+
+static int step_ok(const gb_step *s, double t0, double t1)
+{
+  return s->bout_kind == GB_BOUT_RUNNING && s->t_s >= t0 && s->t_s <= t1 && isfinite(s->peak_g);
+}
+
 float gb_rs_asymmetry_pct(const gb_result *r, const gb_analyzer_input *in, double t0, double t1)
 {
-  if (gb_location_is_unilateral(in->location)) return NAN;
-  double wsum = 0, asum = 0;
-  size_t i = 0;
+  /* midline sensors only: a unilateral one sees one foot, and a wrist's peaks
+     alternate with the arm swing (the arm is forward at one foot's contact and back
+     at the other's), which is no gait asymmetry */
+  if (in->location != GB_LOC_SACRUM && in->location != GB_LOC_TRUNK) return NAN;
   const gb_step *s = r->steps;
-  while (i < r->n_steps) {
-    /* a run of continuous running steps */
-    if (s[i].bout_kind != GB_BOUT_RUNNING || s[i].t_s < t0 || s[i].t_s > t1 || !isfinite(s[i].peak_g)) {
-      i++;
-      continue;
+  const size_t n = r->n_steps;
+  double m1 = 0, m2 = 0, mu = 0;
+  size_t nt = 0;
+  /* Triplets of consecutive running steps (i, i+1, i+2) whose intervals, and the
+     ones either side, are one step each: i and i+2 then land on the same foot,
+     i+1 on the other. */
+  for (size_t i = 1; i + 3 < n; i++) {
+    if (!step_ok(&s[i], t0, t1) || !step_ok(&s[i + 1], t0, t1) || !step_ok(&s[i + 2], t0, t1)) continue;
+    double d[4];
+    int ok = 1;
+    for (int k = 0; k < 4 && ok; k++) {
+      d[k] = s[i + (size_t)k].t_s - s[i + (size_t)k - 1].t_s;
+      ok = d[k] > 0 && d[k] < GB_RS_ASYM_MAX_IV_S;
     }
-    size_t j = i + 1;
-    while (j < r->n_steps && s[j].bout_kind == GB_BOUT_RUNNING && s[j].t_s <= t1 &&
-           isfinite(s[j].peak_g) && s[j].t_s - s[j - 1].t_s < 1.0) /* 1 s: slower than any running step */
-      j++;
-    size_t n = j - i;
-    if (n >= 10) {
-      double se = 0, so = 0;
-      size_t ne = 0, no = 0;
-      for (size_t k = i; k < j; k++) {
-        if ((k - i) % 2 == 0) { se += s[k].peak_g; ne++; } else { so += s[k].peak_g; no++; }
+    if (!ok) continue;
+    double srt[4] = {d[0], d[1], d[2], d[3]};
+    for (int a = 1; a < 4; a++)
+      for (int b = a; b > 0 && srt[b] < srt[b - 1]; b--) {
+        double t = srt[b]; srt[b] = srt[b - 1]; srt[b - 1] = t;
       }
-      double me = se / (double)ne, mo = so / (double)no, mu = (se + so) / (double)n;
-      if (mu > 0) {
-        asum += (double)n * fabs(me - mo) / mu * 100.0;
-        wsum += (double)n;
-      }
-    }
-    i = j;
+    double med = 0.5 * (srt[1] + srt[2]);
+    for (int k = 0; k < 4 && ok; k++) ok = fabs(d[k] - med) <= GB_RS_ASYM_IV_TOL * med;
+    if (!ok) continue;
+    double x0 = s[i].peak_g, x1 = s[i + 1].peak_g, x2 = s[i + 2].peak_g;
+    m1 += 0.5 * ((x1 - x0) * (x1 - x0) + (x2 - x1) * (x2 - x1));
+    m2 += (x2 - x0) * (x2 - x0);
+    mu += (x0 + x1 + x2) / 3.0;
+    nt++;
   }
-  return wsum > 0 ? (float)(asum / wsum) : NAN;
+  if (nt < GB_RS_ASYM_MIN_TRIPLETS) return NAN;
+  m1 /= (double)nt;
+  m2 /= (double)nt;
+  mu /= (double)nt;
+  if (!(mu > 0)) return NAN;
+  /* x = m ± d + e: E[(x_{i+1} − x_i)²] = 4d² + 2σ², E[(x_{i+2} − x_i)²] = 2σ² */
+  double d2 = fmax(0.0, (m1 - m2) / 4.0);
+  return (float)(100.0 * 2.0 * sqrt(d2) / mu);
 }

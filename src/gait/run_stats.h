@@ -22,8 +22,15 @@ int gb_rs_steps_per_contact(const gb_analyzer_input *in);
 /* Cadence (steps/min) from the median contact interval of steps [i0, i1) whose
  * neighbours are closer than max_gap_s; NaN with fewer than 2 intervals. */
 float gb_rs_step_cadence(const gb_step *s, size_t i0, size_t i1, double max_gap_s, int mult);
-/* Alternating-step asymmetry of peak_g over running steps, %: within each run of
- * continuous steps (≥ 10), |mean(even) − mean(odd)| / mean, weighted by length.
- * NaN for unilateral sensors or too few steps. */
+/* Alternating-step asymmetry of peak_g over running steps in [t0, t1], % (the
+ * symmetry index |L − R| / mean(L, R), Zifchock et al., Gait Posture 2008), without
+ * knowing which foot is which: over triplets of consecutive running steps whose
+ * intervals are single steps, the step-lag mean square difference (4d² + 2σ²)
+ * minus the stride-lag one (2σ²) leaves the alternating part d — the step vs stride
+ * regularity contrast of Moe-Nilssen & Helbostad (J Biomech 2004) applied to the
+ * per-step peaks, so a missed or false contact breaks no left/right bookkeeping.
+ * Sacrum and trunk sensors only (midline: both feet, no arm swing); NaN for other
+ * locations (a unilateral sensor sees one foot, a wrist's peaks alternate with the
+ * arm swing) or fewer than 20 triplets. */
 float gb_rs_asymmetry_pct(const gb_result *r, const gb_analyzer_input *in, double t0, double t1);
 #endif

@@ -6,9 +6,14 @@
  * order statistics (Hyndman & Fan type 7). Cumulative impact sums peak_g over all
  * contacts the sensor reports (own-leg contacts only for tibia/foot/thigh).
  * Landing confidence = |2·share − 1| × n/(n + GB_SUM_CONF_N): the distance of the
- * rearfoot share from an even split, discounted for few classified steps. */
+ * rearfoot share from an even split, discounted for few classified steps.
+ * impact_cv is the step-to-step CV (successive differences, see below). */
 #include <math.h>
 #include <stdlib.h>
+
+/* Consecutive contacts further apart than this are not one step sequence (the
+ * slowest walking stride of a unilateral sensor is ~1.5 s). */
+#define GB_SUM_PAIR_GAP_S 2.0
 
 #include "gaitbatch/status.h"
 #include "gait/gait_internal.h"
@@ -84,7 +89,20 @@ int gb_summary_compute(const gb_analysis_params *p, const gb_analyzer_input *in,
   gb_rs_mean_sd(pk.x, pk.n, &mu, &sd);
   s->pta_mean_g = (float)mu;
   s->pta_p95_g = gb_rs_percentile(pk.x, pk.n, 0.95);
-  s->impact_cv = mu > 0 && isfinite(sd) ? (float)(sd / mu) : NAN;
+  /* step-to-step CV: the scatter between consecutive contacts of the step set,
+     sqrt(mean (x[k+1] − x[k])² / 2) / mean (von Neumann's successive differences:
+     the SD for independent steps, blind to slow changes such as a warm-up ramp or a
+     fatigue drift, which are not step-to-step irregularity) */
+  double ss = 0;
+  size_t n_pairs = 0;
+  for (size_t i = 1; i < n; i++) {
+    const gb_step *a = &r->steps[i - 1], *b = &r->steps[i];
+    if (any_run && (a->bout_kind != GB_BOUT_RUNNING || b->bout_kind != GB_BOUT_RUNNING)) continue;
+    if (!isfinite(a->peak_g) || !isfinite(b->peak_g) || !(b->t_s - a->t_s < GB_SUM_PAIR_GAP_S)) continue;
+    ss += ((double)b->peak_g - a->peak_g) * ((double)b->peak_g - a->peak_g);
+    n_pairs++;
+  }
+  s->impact_cv = mu > 0 && n_pairs > 0 ? (float)(sqrt(ss / (2.0 * (double)n_pairs)) / mu) : NAN;
   gb_rs_mean_sd(lr.x, lr.n, &mu, &sd);
   s->loading_rate_mean_gps = (float)mu;
   s->contact_time_ms = gb_rs_median(ct.x, ct.n);

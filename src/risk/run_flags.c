@@ -178,35 +178,62 @@ static int running_cadence(const gb_result *r, double *median, double *t0, doubl
   return GB_OK;
 }
 
-/* Late-vs-early running: contact rate from the median interval between consecutive
- * running contacts, impact from the mean peak. Fills NaN where not measurable. */
+/* Late-vs-early running, judged as the analyzer's fatigue events are (DESIGN §5:
+ * late vs early *steady* running): contact rate from the median interval between
+ * consecutive running contacts, impact from the median peak (a rare rearfoot step
+ * of a midfoot runner is not a drift); early = the FATIGUE_SEGMENT_SHARE of the
+ * running span right after the warm-up window (warmup_window_s, at most a quarter
+ * of the span: a warm-up's lower pace and impact are not the early steady state),
+ * late = the last share. Contacts count as running when their bout is a running
+ * one and, where the run has a cadence track, the track at their time is a running
+ * cadence (the first steps of a cool-down walk still carry the running label).
+ * Fills NaN where not measurable. */
 typedef struct drift {
   double cad_early, cad_late, imp_early, imp_late, t_late0, t_end;
 } drift;
 
-static int running_drift(const gb_result *r, int impact_ok, double min_run_s, drift *d)
+static int running_now(const gb_result *r, const gb_step *s, double running_min_spm)
+{
+  if (s->bout_kind != GB_BOUT_RUNNING) return 0;
+  if (r->n_cadence == 0) return 1;
+  size_t lo = 0, hi = r->n_cadence;
+  while (lo < hi) { /* first row at or after t */
+    size_t mid = lo + (hi - lo) / 2;
+    if (r->cadence[mid].t_s < s->t_s) lo = mid + 1; else hi = mid;
+  }
+  size_t k = lo;
+  if (k == r->n_cadence || (k > 0 && s->t_s - r->cadence[k - 1].t_s < r->cadence[k].t_s - s->t_s)) k--;
+  return r->cadence[k].cadence_spm >= running_min_spm;
+}
+
+static int running_drift(const gb_result *r, int impact_ok, const gb_analysis_params *ap, drift *d)
 {
   d->cad_early = d->cad_late = d->imp_early = d->imp_late = NAN;
   double t0 = INFINITY, t1 = -INFINITY;
   for (size_t i = 0; i < r->n_steps; i++) {
-    if (r->steps[i].bout_kind != GB_BOUT_RUNNING) continue;
+    if (!running_now(r, &r->steps[i], ap->running_min_spm)) continue;
     if (r->steps[i].t_s < t0) t0 = r->steps[i].t_s;
     if (r->steps[i].t_s > t1) t1 = r->steps[i].t_s;
   }
-  if (!(t1 - t0 >= min_run_s)) return GB_OK;
+  if (!(t1 - t0 >= ap->fatigue_min_run_s)) return GB_OK;
   const double span = t1 - t0;
-  const double e1 = t0 + FATIGUE_SEGMENT_SHARE * span, l0 = t1 - FATIGUE_SEGMENT_SHARE * span;
+  const double e0 = t0 + fmin(ap->warmup_window_s, 0.25 * span);
+  const double e1 = e0 + FATIGUE_SEGMENT_SHARE * span, l0 = t1 - FATIGUE_SEGMENT_SHARE * span;
   d->t_late0 = l0;
   d->t_end = t1;
-  double *iv = malloc(r->n_steps * sizeof *iv);
-  if (!iv) return GB_ENOMEM;
+  double *iv = malloc(r->n_steps * sizeof *iv), *pk = malloc(r->n_steps * sizeof *pk);
+  if (!iv || !pk) {
+    free(iv);
+    free(pk);
+    return GB_ENOMEM;
+  }
   for (int seg = 0; seg < 2; seg++) {
-    const double a = seg ? l0 : t0, b = seg ? t1 : e1;
+    const double a = seg ? l0 : e0, b = seg ? t1 : e1;
     size_t n = 0, ni = 0;
-    double sum = 0.0, prev = NAN;
+    double prev = NAN;
     for (size_t i = 0; i < r->n_steps; i++) {
       const gb_step *s = &r->steps[i];
-      if (s->bout_kind != GB_BOUT_RUNNING) {
+      if (!running_now(r, s, ap->running_min_spm)) {
         prev = NAN;
         continue;
       }
@@ -217,13 +244,10 @@ static int running_drift(const gb_result *r, int impact_ok, double min_run_s, dr
       if (isfinite(prev) && s->t_s - prev > 0 && s->t_s - prev <= MAX_STEP_INTERVAL_S)
         iv[ni++] = s->t_s - prev;
       prev = s->t_s;
-      if (isfinite(s->peak_g)) {
-        sum += s->peak_g;
-        n++;
-      }
+      if (isfinite(s->peak_g)) pk[n++] = s->peak_g;
     }
     double cad = ni ? 60.0 / median_inplace(iv, ni) : NAN;
-    double imp = (impact_ok && n) ? sum / (double)n : NAN;
+    double imp = (impact_ok && n) ? median_inplace(pk, n) : NAN;
     if (seg) {
       d->cad_late = cad;
       d->imp_late = imp;
@@ -233,6 +257,7 @@ static int running_drift(const gb_result *r, int impact_ok, double min_run_s, dr
     }
   }
   free(iv);
+  free(pk);
   return GB_OK;
 }
 
@@ -457,7 +482,7 @@ int gb_risk_run_flags(const gb_config *cfg, gb_location loc, const gb_result *r,
     fatigue_event_flags(&fv, cfg, r);
   } else {
     drift d;
-    rc = running_drift(r, impact_ok, cfg->analysis.fatigue_min_run_s, &d);
+    rc = running_drift(r, impact_ok, &cfg->analysis, &d);
     if (rc) goto fail;
     const double cad_drop = (d.cad_early - d.cad_late) / d.cad_early * 100.0;
     const double imp_rise = (d.imp_late - d.imp_early) / d.imp_early * 100.0;

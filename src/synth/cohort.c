@@ -4,7 +4,11 @@
  * Calendar: weeks start on Monday 2026-01-05 (ISO weeks align with calendar weeks). Even
  * athletes run Tue/Thu/Sat, odd ones Mon/Wed/Fri/Sun. Sessions of 22 minutes growing 4 %/week
  * (a steady build below the 10 % rule: no session, week or ACWR flag), jitter +-1 %.
- * Recording seconds = minutes * 60 * minutes_scale, rounded to whole seconds.
+ * Recording seconds = minutes * 60 * minutes_scale, rounded to whole seconds; the session
+ * thresholds that are durations are scaled with them in DIR/gaitbatch.ini (see
+ * write_dataset_config). Every session but the no-warm-up runner's starts with a warm-up
+ * ramp over its first quarter (~5.5 of 22 minutes; the "first minutes" the analysis
+ * judges); a 15 % ramp was too short to tell from a steady start in a few contacts.
  * Scenarios by athlete index % 8:
  *   0 steady        no load flag expected
  *   1 weekly_ramp   week 5 (or the last) gets two extra sessions (+50 % volume: week-over-week
@@ -29,7 +33,8 @@
  *                      run_id empty, date = Monday of w.
  *  load.acwr_high:     on each session day d with d - d0 >= 27: acute = sum of daily durations
  *                      over d-6..d / 7, chronic = sum over d-27..d / 28, acute/chronic > 1.5.
- *  load.no_base:       d - d0 < 28 and duration >= 1800 s * minutes_scale.
+ *  load.no_base:       d - d0 < 28 and duration >= max(60 s, 1800 s * minutes_scale) (the
+ *                      scaled no_base_min_s of DIR/gaitbatch.ini, see write_dataset_config).
  */
 #include <math.h>
 #include <stdio.h>
@@ -139,6 +144,8 @@ static int build_calendar(int i, int weeks, double scale, synth_rng *r, session 
   return n;
 }
 
+static double cohort_no_base_s(double scale);
+
 static void load_flags(FILE *f, const char *athlete, const session *s, int n, int weeks, double scale)
 {
   if (n == 0) return;
@@ -173,7 +180,7 @@ static void load_flags(FILE *f, const char *athlete, const session *s, int n, in
       if (c > 0 && (a / 7.0) / (c / 28.0) > GB_SYNTH_ACWR_HIGH)
         fprintf(f, "%s,%s,load.acwr_high,%s\n", athlete, s[k].run_id, date);
     }
-    if (d - d0 < 28 && s[k].dur_s >= GB_SYNTH_NO_BASE_S * scale)
+    if (d - d0 < 28 && s[k].dur_s >= cohort_no_base_s(scale))
       fprintf(f, "%s,%s,load.no_base,%s\n", athlete, s[k].run_id, date);
   }
   int wf = d0 / 7, wl = s[n - 1].day / 7;
@@ -193,21 +200,56 @@ static void load_flags(FILE *f, const char *athlete, const session *s, int n, in
   free(week);
 }
 
-/* Sessions are shortened by minutes_scale; the one absolute load threshold (the
- * no-base session length) is shortened with them in DIR/gaitbatch.ini, which
- * `gaitbatch batch DIR` applies as the dataset's own configuration. */
+/* The cohort's recordings are its sessions on a compressed clock (minutes_scale:
+ * 22 min -> 66 s at the default 0.05). Every analysis and load threshold that is an
+ * absolute duration of the session is compressed with them in DIR/gaitbatch.ini,
+ * which `gaitbatch batch DIR` applies as the dataset's own configuration, so that
+ * a scaled session is judged as the real one would be by the default config:
+ *   [load] no_base_min_s       1800 s (a 30-minute session without a base)
+ *   [analysis] warmup_window_s  the "first minutes" compared with the steady state
+ *   [analysis] fatigue_min_run_s the running a fatigue drift needs
+ * each = default x minutes_scale, but never below the smallest value the config
+ * accepts (COHORT_MIN_*, the lower bounds in src/util/config.c). Rates,
+ * percentages, cadences and g levels are not durations and stay the defaults; so
+ * do the windows of the signal analysis (STFT, bouts, surges, stops), which
+ * measure the body's motion at its own time scale, not the session's. */
+#define COHORT_MIN_NO_BASE_S 60.0
+#define COHORT_MIN_WARMUP_S 10.0
+#define COHORT_MIN_FATIGUE_S 20.0
+
+static double scaled(double def, double scale, double lo) { return fmax(lo, def * scale); }
+
+static double cohort_no_base_s(double scale)
+{
+  return scaled(GB_SYNTH_NO_BASE_S, scale, COHORT_MIN_NO_BASE_S);
+}
+
 static int write_dataset_config(const gb_synth_cohort *c, const char *dir, char *err, size_t errlen)
 {
   char p[GB_PATH_MAX];
   snprintf(p, sizeof p, "%s/gaitbatch.ini", dir);
   FILE *f = fopen(p, "w");
   if (!f) return gb_err(err, errlen, GB_EIO, "%s: cannot create", p);
-  gb_config cfg;
+  gb_config cfg, def;
   gb_config_defaults(&cfg);
-  cfg.load.no_base_min_s = GB_SYNTH_NO_BASE_S * c->minutes_scale;
-  fprintf(f, "# Written by gaitbatch synth: session minutes are scaled by %g, so the no-base\n"
-             "# session length is too (%g s = %g s x %g).\n",
-          c->minutes_scale, cfg.load.no_base_min_s, GB_SYNTH_NO_BASE_S, c->minutes_scale);
+  gb_config_defaults(&def);
+  const double k = c->minutes_scale;
+  cfg.load.no_base_min_s = cohort_no_base_s(k);
+  cfg.analysis.warmup_window_s = scaled(def.analysis.warmup_window_s, k, COHORT_MIN_WARMUP_S);
+  cfg.analysis.fatigue_min_run_s = scaled(def.analysis.fatigue_min_run_s, k, COHORT_MIN_FATIGUE_S);
+  fprintf(f,
+          "# Written by gaitbatch synth. SCALED CONFIG: the recordings are the cohort's sessions\n"
+          "# on a clock compressed by minutes_scale = %g (a 22-minute session lasts %g s), so\n"
+          "# the thresholds that are session durations are compressed with them (the defaults\n"
+          "# of `gaitbatch config --dump` apply to real, unscaled sessions):\n"
+          "#   [load] no_base_min_s         %g s = %g s x %g\n"
+          "#   [analysis] warmup_window_s   %g s = %g s x %g\n"
+          "#   [analysis] fatigue_min_run_s %g s = %g s x %g\n"
+          "# (each at least the smallest value the config accepts). Everything else is the\n"
+          "# default: rates, percentages, g levels and the signal-analysis windows.\n",
+          k, nearbyint(22.0 * 60.0 * k), cfg.load.no_base_min_s, def.load.no_base_min_s, k,
+          cfg.analysis.warmup_window_s, def.analysis.warmup_window_s, k,
+          cfg.analysis.fatigue_min_run_s, def.analysis.fatigue_min_run_s, k);
   int st = gb_config_write(&cfg, f);
   if (fclose(f) != 0 || st != GB_OK) return gb_err(err, errlen, GB_EIO, "%s: write failed", p);
   return GB_OK;
@@ -266,7 +308,7 @@ int gb_synth_cohort_write(const gb_synth_cohort *c, const char *dir, int64_t *n_
       s.duration_s = cal[k].dur_s;
       s.still_start_s = 5;
       s.still_end_s = 3;
-      s.warmup_s = 0.15 * cal[k].dur_s;
+      s.warmup_s = 0.25 * cal[k].dur_s; /* a quarter of the session (see the header) */
       s.surge_s = 30 * c->minutes_scale < 5 ? 5 : 30 * c->minutes_scale;
       s.location = c->location != GB_LOC_UNKNOWN ? c->location : sc == SC_LEAN ? GB_LOC_SACRUM : GB_LOC_TIBIA;
       const char *rs = "steady";
@@ -314,7 +356,9 @@ int gb_synth_suite(const char *dir, uint64_t seed, int64_t *n_runs, char *err, s
     {"S08_sacrum_steady_100", "steady", GB_LOC_SACRUM, 100, 3, GB_SYNTH_CSV_G, 3, 0.02, 16, 0, 0},
     {"S09_sacrum_lean_200", "lean", GB_LOC_SACRUM, 200, 3, GB_SYNTH_FLAC16, 3, 0.02, 16, 0, 0},
     {"S10_sacrum_stop_250", "stop", GB_LOC_SACRUM, 250, 3, GB_SYNTH_WAV_FLOAT, 3, 0.02, 16, 0, 0},
-    {"S11_sacrum_fatigue_500", "fatigue", GB_LOC_SACRUM, 500, 4, GB_SYNTH_FLAC16, 3, 0.02, 16, 0, 0},
+    /* 12 min: 690 s of running, above the default fatigue_min_run_s (600 s), so the
+       drift planted in its second half is judged by the unscaled analysis */
+    {"S11_sacrum_fatigue_500", "fatigue", GB_LOC_SACRUM, 500, 12, GB_SYNTH_FLAC16, 3, 0.02, 16, 0, 0},
     {"S12_sacrum_heel_500", "heel", GB_LOC_SACRUM, 500, 3, GB_SYNTH_WAV_FLOAT, 3, 0.05, 16, 0, 0},
     {"S13_trunk_asym_500", "asym", GB_LOC_TRUNK, 500, 3, GB_SYNTH_FLAC16, 3, 0.02, 16, 0, 0},
     {"S14_tibia_irregular_500", "irregular", GB_LOC_TIBIA, 500, 3, GB_SYNTH_FLAC16, 3, 0.02, 16, 0, 0},
@@ -349,6 +393,10 @@ int gb_synth_suite(const char *dir, uint64_t seed, int64_t *n_runs, char *err, s
       s.run_s = 60;
     }
     if (it->impact > 0) s.impact_g = it->impact;
+    /* a warm-up in proportion to the session: 30 s in the 2-4 min runs, the
+       generator's default 120 s in the 12 min fatigue run (30 s of a 12 min run
+       is too short to count as warming up) */
+    if (it->minutes >= 10) s.warmup_s = 120;
     st = gb_synth_run(&s, dir, it->id, NULL, err, errlen);
     if (st) break;
     synth_manifest_row(man, &s, it->id, "suite", "2026-01-05T07:00:00Z", 1.0, NULL);

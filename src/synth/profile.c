@@ -220,7 +220,19 @@ int synth_stepgen_next(synth_stepgen *g, synth_step *out)
   out->bout = g->bout;
   out->T = T;
   out->S = 2 * T;
-  out->tc = st.duty * 2.0 * Tn * (1.0 + 0.03 * clampd(synth_rng_gauss(r), -3, 3));
+  /* Asymmetry (the "asym" scenario, asymmetry_pct = a): the favoured leg lands harder
+   * and stiffer. Its tibial shock is (1 + a/2) and its contact time (1 - a/2) times
+   * the mean, the other leg's (1 - a/2) and (1 + a/2). The contact time carries the
+   * asymmetry to the ground force: each step's vertical impulse is body weight x its
+   * step time (Newton), so a stance (1 -+ a/2) as long has a force peak ~(1 +- a/2)
+   * as high, and a trunk sensor, which sees the ground force, not the shank's shock,
+   * shows the same symmetry index a (Zifchock et al., Gait Posture 2008: symmetry
+   * indices of vertical force peaks, loading rate and tibial shock; running
+   * asymmetry shows in ground-contact time, e.g. the contact-time balance of
+   * trunk-worn running pods). Step times stay symmetric. */
+  double side_sign = out->side == 0 ? 1.0 : -1.0;
+  out->tc = st.duty * 2.0 * Tn * (1.0 + 0.03 * clampd(synth_rng_gauss(r), -3, 3)) *
+            (1.0 - side_sign * 0.5 * s->asymmetry_pct / 100.0);
   double u = synth_rng_uniform(r);
   out->rearfoot = st.kind == SYNTH_WALK ? 1 : (u < s->rearfoot_share);
   /* Own-leg shock at the tibia, in g above gravity: rearfoot impact_g - 1; midfoot/forefoot
@@ -230,7 +242,7 @@ int synth_stepgen_next(synth_stepgen *g, synth_step *out)
   double base = s->impact_g - 1.0;
   if (base < 0.2) base = 0.2;
   double shock = st.kind == SYNTH_WALK ? 0.3 * base : out->rearfoot ? base : 0.6 * base;
-  double side_f = 1.0 + (out->side == 0 ? 0.5 : -0.5) * s->asymmetry_pct / 100.0;
+  double side_f = 1.0 + side_sign * 0.5 * s->asymmetry_pct / 100.0;
   double var = 1.0 + st.impact_cv * clampd(synth_rng_gauss(r), -3, 3);
   if (var < 0.2) var = 0.2;
   out->intensity = st.kind == SYNTH_WALK ? 1.0 : st.impact;

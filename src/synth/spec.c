@@ -80,6 +80,9 @@ int gb_synth_apply_scenario(gb_synth_spec *s, const char *name)
   } else if (strcmp(name, "stop") == 0) {
     s->n_stops = 1;
     s->abrupt_end = 1;
+    /* stand still long enough after the final stop for it to be a still bout of
+       its own (min_bout_s = 5 s): a stop 5 s before the end was at the edge */
+    if (s->still_end_s < 10) s->still_end_s = 10;
   } else if (strcmp(name, "walkrun") == 0) {
     s->walk_s = 60;
     s->run_s = 120;

@@ -16,6 +16,9 @@
 #include <cmocka.h>
 
 #include "gaitbatch/config.h"
+#include "gaitbatch/source.h"
+#include "gaitbatch/status.h"
+#include "gaitbatch/synth.h"
 #include "gait/gait_internal.h"
 #include "helpers/signals.h"
 
@@ -388,6 +391,8 @@ static void test_asymmetry(void **state)
   const gb_event *e = find(&w, GB_EVENT_ASYMMETRY);
   assert_true(fabs(e->value - 16.2) < 2.5);
   assert_true(fabs(w.r.summary.asymmetry_pct - e->value) < 1e-4);
+  /* a steady run from the first step: the alternating peaks are no warm-up */
+  assert_int_equal(count(&w, GB_EVENT_WARMUP), 0);
   release(&w);
 }
 
@@ -430,6 +435,163 @@ static void test_landing_summary(void **state)
   }
 }
 
+/* ---- end to end against the generator's truth ---------------------------------
+ * gaitbatch synth plants each scenario and writes the events it planted
+ * (truth/RUN/events.csv); the whole analyzer (preprocess, cadence, bouts, contacts,
+ * posture, events) runs on the recording with the documented defaults, and every
+ * planted event must be found (same kind, spans overlapping within the 10 s slack
+ * of `gaitbatch eval`) and no other event raised. */
+
+typedef struct truth_ev { char kind[32]; double t0, t1; } truth_ev;
+
+static size_t read_truth_events(const char *dir, const char *id, truth_ev *ev, size_t cap)
+{
+  char p[512], line[256];
+  snprintf(p, sizeof p, "%s/truth/%s/events.csv", dir, id);
+  FILE *f = fopen(p, "r");
+  assert_non_null(f);
+  assert_non_null(fgets(line, sizeof line, f)); /* header */
+  size_t n = 0;
+  while (fgets(line, sizeof line, f) && n < cap) {
+    assert_int_equal(sscanf(line, "%31[^,],%lf,%lf", ev[n].kind, &ev[n].t0, &ev[n].t1), 3);
+    n++;
+  }
+  fclose(f);
+  return n;
+}
+
+static gb_result *analyze_file(const char *path, gb_location loc, const gb_config *cfg)
+{
+  gb_source_opts o;
+  gb_source_opts_init(&o);
+  gb_source *src = NULL;
+  assert_int_equal(gb_source_open(path, &o, &src), GB_OK);
+  const gb_source_info *info = gb_source_get_info(src);
+  gb_analyzer_input in = {info->rate_hz, info->channels, loc, info->full_scale_g};
+  gb_analyzer *an = NULL;
+  assert_int_equal(gb_analyzer_create(&cfg->analysis, &in, &an), GB_OK);
+  assert_int_equal(gb_analyzer_set_risk(an, &cfg->risk), GB_OK);
+  enum { CHUNK = 4096 };
+  float *buf = malloc(CHUNK * 3 * sizeof(float));
+  assert_non_null(buf);
+  size_t n = 0;
+  do {
+    assert_int_equal(gb_source_read(src, buf, CHUNK, &n), GB_OK);
+    if (n) assert_int_equal(gb_analyzer_push(an, buf, n), GB_OK);
+  } while (n > 0);
+  gb_result *res = NULL;
+  assert_int_equal(gb_analyzer_finish(an, &res), GB_OK);
+  gb_analyzer_free(an);
+  gb_source_free(src);
+  free(buf);
+  return res;
+}
+
+typedef struct e2e_case {
+  const char *scenario;
+  gb_location loc;
+  double rate, minutes, warmup_s;
+  const char *must; /* a planted kind that must be among the truth events */
+} e2e_case;
+
+static void check_e2e(const e2e_case *k, const char *dir, int idx)
+{
+  char id[32], path[512], err[256];
+  snprintf(id, sizeof id, "E%02d", idx);
+  gb_synth_spec s;
+  gb_synth_spec_init(&s);
+  s.seed = 1000 + (uint64_t)idx;
+  s.location = k->loc;
+  s.sample_rate_hz = k->rate;
+  s.duration_s = 60 * k->minutes;
+  s.format = GB_SYNTH_WAV_FLOAT;
+  s.warmup_s = k->warmup_s;
+  s.surge_s = 15;
+  s.stop_s = 10;
+  assert_int_equal(gb_synth_apply_scenario(&s, k->scenario), GB_OK);
+  assert_int_equal(gb_synth_run(&s, dir, id, NULL, err, sizeof err), GB_OK);
+  snprintf(path, sizeof path, "%s/%s.wav", dir, id);
+  gb_config cfg;
+  gb_config_defaults(&cfg);
+  gb_result *res = analyze_file(path, k->loc, &cfg);
+  truth_ev tv[16];
+  size_t nt = read_truth_events(dir, id, tv, 16);
+  printf("  %s %s %.0f Hz %.0f min: %zu planted, %zu found\n", k->scenario, gb_location_name(k->loc), k->rate,
+         k->minutes, nt, res->n_events);
+  int must = 0;
+  char used[64] = {0};
+  assert_true(res->n_events <= sizeof used);
+  for (size_t i = 0; i < nt; i++) {
+    must |= strcmp(tv[i].kind, k->must) == 0;
+    int hit = 0;
+    for (size_t j = 0; j < res->n_events && !hit; j++) {
+      const gb_event *e = &res->events[j];
+      if (used[j] || strcmp(gb_event_kind_name((gb_event_kind)e->kind), tv[i].kind) != 0) continue;
+      if (e->t_start_s <= tv[i].t1 + 10.0 && tv[i].t0 <= e->t_end_s + 10.0) used[j] = 1, hit = 1;
+    }
+    printf("    planted %s %.1f-%.1f s: %s\n", tv[i].kind, tv[i].t0, tv[i].t1, hit ? "found" : "MISSED");
+    assert_true(hit);
+  }
+  assert_true(must);
+  for (size_t j = 0; j < res->n_events; j++) {
+    const gb_event *e = &res->events[j];
+    if (!used[j])
+      printf("    FALSE %s %.1f-%.1f s value %.2f\n", gb_event_kind_name((gb_event_kind)e->kind), e->t_start_s,
+             e->t_end_s, e->value);
+    assert_true(used[j]);
+  }
+  gb_result_free(res);
+}
+
+static void test_synth_events_vs_truth(void **state)
+{
+  (void)state;
+  static const e2e_case cases[] = {
+    /* alternating-step asymmetry at the trunk: 15 % planted (shock and ground force) */
+    {"asym", GB_LOC_TRUNK, 200, 3, 30, "asymmetry"},
+    /* no warm-up on a sacrum sensor; a warm-up ramp on a tibia */
+    {"nowarmup", GB_LOC_SACRUM, 100, 3, 30, "warmup_missing"},
+    {"steady", GB_LOC_TIBIA, 200, 3, 30, "warmup"},
+    /* a fatigue drift in the second half of a run above fatigue_min_run_s (600 s) */
+    {"fatigue", GB_LOC_SACRUM, 100, 12, 120, "fatigue_drift"},
+    /* a mid-run stop and an abrupt end */
+    {"stop", GB_LOC_SACRUM, 100, 3, 30, "abrupt_stop"},
+    /* rough ground on a shank sensor */
+    {"irregular", GB_LOC_TIBIA, 200, 3, 30, "irregular"},
+  };
+  char tmpl[] = "/tmp/gb_events_e2e_XXXXXX";
+  char *dir = mkdtemp(tmpl);
+  assert_non_null(dir);
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) check_e2e(&cases[i], dir, (int)i);
+  char cmd[600];
+  snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+  assert_int_equal(system(cmd), 0);
+}
+
+/* A missed contact mid-run (the detector drops a soft step) must not cancel the
+ * asymmetry: the left/right alternation is read from step triplets, not from a
+ * parity count that one missing step would flip for the rest of the run. */
+static void test_asymmetry_survives_missed_contacts(void **state)
+{
+  (void)state;
+  world w;
+  memset(&w, 0, sizeof w);
+  add_seg(&w, GBT_RUN, 120, 170, 170);
+  w.sp.seg[0].side1_scale = 0.5; /* odd steps: peak ×0.85 on the trunk → 16.2 % */
+  build(&w, GBT_SITE_TRUNK, 1, GB_LOC_SACRUM);
+  float full = w.r.summary.asymmetry_pct;
+  /* drop every 15th contact */
+  size_t m = 0;
+  for (size_t i = 0; i < w.r.n_steps; i++)
+    if (i % 15 != 14) w.r.steps[m++] = w.r.steps[i];
+  w.r.n_steps = m;
+  assert_int_equal(gb_summary_compute(&w.p, &w.in, &w.r, w.lean, w.n_lean), 0);
+  printf("  asymmetry %.2f %% with every contact, %.2f %% with 1 in 15 missed\n", full,
+         w.r.summary.asymmetry_pct);
+  assert_true(fabs(w.r.summary.asymmetry_pct - 16.2) < 2.5);
+  release(&w);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -441,6 +603,8 @@ int main(void)
       cmocka_unit_test(test_start_ramp_is_not_a_surge),
       cmocka_unit_test(test_asymmetry),                cmocka_unit_test(test_trunk_lean_event),
       cmocka_unit_test(test_landing_summary),
+      cmocka_unit_test(test_asymmetry_survives_missed_contacts),
+      cmocka_unit_test(test_synth_events_vs_truth),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

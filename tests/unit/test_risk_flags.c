@@ -464,6 +464,48 @@ static void test_fatigue_from_steps(void **state)
   base_run(&F, GB_LOC_TIBIA);
   fill_steps(&F, 1.0, 590.0, 0.70, 0.80, 6.0f, 6.0f);
   free(expect_only(&c, GB_LOC_TIBIA, &F, "fatigue.drift", 0, &n));
+  /* A warm-up is not the early steady state: 200 s easing in (stride 0.80 s, 4 g),
+     then a steady 0.70 s at 6 g to the end. Against the first 20 % of the run the
+     late impact would read +50 %; against the 20 % after the warm-up window
+     (warmup_window_s = 300 s) it is flat: no drift. */
+  base_run(&F, GB_LOC_TIBIA);
+  size_t m = 0;
+  for (double t = 1.0; t < 1199.0 && m < MAX_ROWS; t += t < 200.0 ? 0.80 : 0.70) {
+    gb_step *st = &F.steps[m++];
+    memset(st, 0, sizeof *st);
+    st->t_s = t;
+    st->peak_g = t < 200.0 ? 4.0f : 6.0f;
+    st->landing = GB_LANDING_MIDFOOT;
+    st->side = -1;
+    st->bout_kind = GB_BOUT_RUNNING;
+    st->contact_time_ms = NAN;
+    st->vertical_osc_cm = NAN;
+  }
+  F.r.n_steps = m;
+  F.r.summary.n_steps = (int32_t)m;
+  free(expect_only(&c, GB_LOC_TIBIA, &F, "fatigue.drift", 0, &n));
+  /* A cool-down walk the bout stage still labels running is not a fatigued stride:
+     the last 139 s at a walk (stride 1.07 s, 2.5 g; over half of the late 20 %, so
+     its median interval would read as a 35 % cadence drop), with the cadence track
+     at 112 spm there. */
+  base_run(&F, GB_LOC_TIBIA);
+  m = 0;
+  for (double t = 1.0; t < 1199.0 && m < MAX_ROWS; t += t < 1060.0 ? 0.70 : 1.07) {
+    gb_step *st = &F.steps[m++];
+    memset(st, 0, sizeof *st);
+    st->t_s = t;
+    st->peak_g = t < 1060.0 ? 6.0f : 2.5f;
+    st->landing = GB_LANDING_MIDFOOT;
+    st->side = -1;
+    st->bout_kind = GB_BOUT_RUNNING;
+    st->contact_time_ms = NAN;
+    st->vertical_osc_cm = NAN;
+  }
+  F.r.n_steps = m;
+  F.r.summary.n_steps = (int32_t)m;
+  for (size_t i = 0; i < F.r.n_cadence; i++)
+    if (F.cad[i].t_s >= 1060.0) F.cad[i].cadence_spm = 112.0f;
+  free(expect_only(&c, GB_LOC_TIBIA, &F, "fatigue.drift", 0, &n));
 }
 
 static void test_irregular_and_asymmetry(void **state)

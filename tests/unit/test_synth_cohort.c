@@ -14,6 +14,7 @@
 
 #include <sndfile.h>
 
+#include "gaitbatch/config.h"
 #include "gaitbatch/status.h"
 #include "gaitbatch/synth.h"
 
@@ -115,7 +116,7 @@ static int rules(const row *r, int n, char **out)
           out[no++] = strdup(line);
         }
       }
-      if (r[k].day - d0 < 28 && r[k].dur >= 1800 * scale) {
+      if (r[k].day - d0 < 28 && r[k].dur >= fmax(60.0, 1800 * scale)) {
         snprintf(line, sizeof line, "%s,%s,load.no_base,%s", r[k].athlete, r[k].run_id, date);
         out[no++] = strdup(line);
       }
@@ -210,6 +211,54 @@ static void test_cohort(void **state)
   while (fgets(line, sizeof line, f)) warm += strncmp(line, "warmup.missing,", 15) == 0;
   fclose(f);
   assert_int_equal(warm, 1);
+  /* every other session plants a warm-up (events.csv "warmup", a quarter of the session) */
+  for (int i = 0; i < n; i++) {
+    snprintf(p, sizeof p, "%s/truth/%s/events.csv", dir, r[i].run_id);
+    f = fopen(p, "r");
+    assert_non_null(f);
+    int wu = 0, wm = 0;
+    double t0 = 0, t1 = 0;
+    while (fgets(line, sizeof line, f)) {
+      if (strncmp(line, "warmup,", 7) == 0) {
+        wu++;
+        assert_int_equal(sscanf(line + 7, "%lf,%lf", &t0, &t1), 2);
+      }
+      wm += strncmp(line, "warmup_missing,", 15) == 0;
+    }
+    fclose(f);
+    int nowarm = strcmp(r[i].scenario, "nowarmup") == 0;
+    assert_int_equal(wu, nowarm ? 0 : 1);
+    assert_int_equal(wm, nowarm ? 1 : 0);
+    if (!nowarm) assert_true(fabs((t1 - t0) - 0.25 * r[i].dur) < 0.5 || t1 - t0 < 0.25 * r[i].dur);
+  }
+  /* the dataset's own config: the session-duration thresholds scaled like the
+     sessions (minutes_scale), everything else the defaults, and it loads */
+  gb_config def, got_cfg;
+  gb_config_defaults(&def);
+  gb_config_defaults(&got_cfg);
+  snprintf(p, sizeof p, "%s/gaitbatch.ini", dir);
+  assert_int_equal(gb_config_load_file(&got_cfg, p, err, sizeof err), GB_OK);
+  const double k = c.minutes_scale;
+  printf("gaitbatch.ini: no_base_min_s %g, warmup_window_s %g, fatigue_min_run_s %g (scale %g)\n",
+         got_cfg.load.no_base_min_s, got_cfg.analysis.warmup_window_s, got_cfg.analysis.fatigue_min_run_s, k);
+  assert_true(fabs(got_cfg.load.no_base_min_s - fmax(60.0, 1800.0 * k)) < 1e-9);
+  assert_true(fabs(got_cfg.analysis.warmup_window_s - fmax(10.0, def.analysis.warmup_window_s * k)) < 1e-9);
+  assert_true(fabs(got_cfg.analysis.fatigue_min_run_s - fmax(20.0, def.analysis.fatigue_min_run_s * k)) < 1e-9);
+  got_cfg.load.no_base_min_s = def.load.no_base_min_s;
+  got_cfg.analysis.warmup_window_s = def.analysis.warmup_window_s;
+  got_cfg.analysis.fatigue_min_run_s = def.analysis.fatigue_min_run_s;
+  assert_true(gb_config_hash(&got_cfg) == gb_config_hash(&def));
+  char *ini = NULL;
+  {
+    FILE *fi = fopen(p, "r");
+    assert_non_null(fi);
+    static char text[1 << 15];
+    size_t nr = fread(text, 1, sizeof text - 1, fi);
+    text[nr] = '\0';
+    fclose(fi);
+    ini = text;
+  }
+  assert_non_null(strstr(ini, "SCALED CONFIG"));
   for (int i = 0; i < ng; i++) free(got[i]);
   for (int i = 0; i < ne; i++) free(expect[i]);
   char cmd[600];
