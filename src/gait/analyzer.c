@@ -34,12 +34,28 @@ struct gb_analyzer {
   gb_cadence_table rows;
   uint64_t n_frames;
   double hint_spm;
-  gb_stage_times times;
+  gb_stage_times times;  /* wall (CLOCK_MONOTONIC) sums; see mono_s() */
+  double cpu0, wall0;    /* thread CPU and wall clock at create */
   float vert[GB_CHUNK], mag[GB_CHUNK], dec[GB_CHUNK + 1];
   gb_slow_row slow[GB_CHUNK + 1];
 };
 
-/* Thread CPU time, s: stage costs for `gaitbatch bench` (never affects results). */
+/* Stage timing for `gaitbatch bench` (never affects results). Thread CPU time
+ * (CLOCK_THREAD_CPUTIME_ID) is a system call of ~1.7 us on the project VM, five
+ * per 1024-frame chunk cost ~8 ns per frame, as much as decoding FLAC; the
+ * vDSO CLOCK_MONOTONIC costs ~40 ns (CLOCK_MONOTONIC_COARSE, ~6 ns, ticks every
+ * 4 ms: far coarser than one chunk). Stages are therefore timed with
+ * CLOCK_MONOTONIC, and gb_analyzer_stage_times() converts the sums to CPU time
+ * with the thread's CPU/wall ratio over the analyzer's life (two CPU clock reads
+ * per file): time lost to preemption on a busy machine is spread over the stages
+ * in proportion, instead of being charged to whichever stage was running. */
+static double mono_s(void)
+{
+  struct timespec ts;
+  if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0) return 0;
+  return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 static double cpu_s(void)
 {
   struct timespec ts;
@@ -80,6 +96,8 @@ int gb_analyzer_create(const gb_analysis_params *params, const gb_analyzer_input
     a->failed = 1;
     return gb_err(a->err, sizeof a->err, GB_EINVAL, "analyzer: parameters and input are required");
   }
+  a->cpu0 = cpu_s();
+  a->wall0 = mono_s();
   a->p = *params;
   a->in = *in;
   {
@@ -145,6 +163,19 @@ static int feed_slow(gb_analyzer *a, const gb_slow_row *rows, size_t n)
   return 0;
 }
 
+/* 1 when no sample is NaN or Inf: an exponent of all ones, tested on the bits
+ * without branches so that the compiler vectorises the scan. */
+static int all_finite(const float *x, size_t n)
+{
+  uint32_t bad = 0;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t u;
+    memcpy(&u, &x[i], sizeof u);
+    bad |= (u & 0x7f800000u) == 0x7f800000u;
+  }
+  return !bad;
+}
+
 int gb_analyzer_push(gb_analyzer *a, const float *frames, size_t n_frames)
 {
   if (!a) return GB_EINVAL;
@@ -153,39 +184,44 @@ int gb_analyzer_push(gb_analyzer *a, const float *frames, size_t n_frames)
   if (n_frames == 0) return 0;
   if (!frames) return fail(a, GB_EINVAL, "push: frames is NULL");
   const int ch = a->in.channels;
-  /* validate the whole block first so that a bad block leaves no partial state */
-  for (size_t i = 0; i < n_frames * (size_t)ch; i++) {
-    if (!isfinite(frames[i])) {
-      a->failed = 1;
-      return gb_err(a->err, sizeof a->err, GB_ERANGE,
-                    "sample %" PRIu64 ", channel %d: %s; expected a finite acceleration in g",
-                    a->n_frames + i / (size_t)ch, (int)(i % (size_t)ch) + 1,
-                    isnan(frames[i]) ? "NaN" : "Inf");
-    }
+  /* validate the whole block first so that a bad block leaves no partial state;
+   * a branch-free pass (vectorised) first, the exact position only on failure */
+  const size_t n_val = n_frames * (size_t)ch;
+  if (!all_finite(frames, n_val)) {
+    size_t i = 0;
+    while (i < n_val && isfinite(frames[i])) i++;
+    a->failed = 1;
+    return gb_err(a->err, sizeof a->err, GB_ERANGE,
+                  "sample %" PRIu64 ", channel %d: %s; expected a finite acceleration in g",
+                  a->n_frames + i / (size_t)ch, (int)(i % (size_t)ch) + 1,
+                  isnan(frames[i]) ? "NaN" : "Inf");
   }
+  double c0 = mono_s(); /* each chunk's last reading starts the next chunk */
   for (size_t off = 0; off < n_frames; off += GB_CHUNK) {
     size_t n = n_frames - off < GB_CHUNK ? n_frames - off : GB_CHUNK;
     const float *raw = frames + off * (size_t)ch;
     size_t n_dec = 0, n_slow = 0;
-    double c0 = cpu_s();
     gb_preproc_run(&a->pre, raw, n, a->vert, a->mag, a->dec, &n_dec, a->slow, &n_slow);
-    double c1 = cpu_s();
+    double c1 = mono_s();
     size_t before = a->rows.n;
     int rc = gb_cadence_push(a->cad, a->dec, n_dec, &a->rows);
     if (rc) return stage_err(a, rc, "cadence");
     if (a->rows.n > before) a->hint_spm = a->rows.rows[a->rows.n - 1].cadence_spm;
-    double c2 = cpu_s();
-    if ((rc = feed_slow(a, a->slow, n_slow))) return rc;
-    double c3 = cpu_s();
+    double c2 = mono_s(), c3 = c2;
+    if (n_slow) { /* one slow row per GB_SLOW_BLOCK_S: most chunks have none */
+      if ((rc = feed_slow(a, a->slow, n_slow))) return rc;
+      c3 = mono_s();
+    }
     double t0 = (double)a->n_frames / a->in.sample_rate_hz;
     if ((rc = gb_contacts_push(a->contacts, a->vert, a->mag, raw, n, t0, a->hint_spm)))
       return stage_err(a, rc, "contacts");
-    double c4 = cpu_s();
+    double c4 = mono_s();
     a->times.preprocess_s += c1 - c0;
     a->times.cadence_s += c2 - c1;
     a->times.posture_s += c3 - c2;
     a->times.contacts_s += c4 - c3;
     a->n_frames += n;
+    c0 = c4;
   }
   return 0;
 }
@@ -247,9 +283,9 @@ int gb_analyzer_finish(gb_analyzer *a, gb_result **out)
   if (a->failed) return GB_EINVAL;
   if (a->finished) return fail(a, GB_EINVAL, "finish called twice");
   a->finished = 1;
-  double c_start = cpu_s();
+  double c_start = mono_s();
   int rc = finish_tables(a, out);
-  a->times.finish_s += cpu_s() - c_start;
+  a->times.finish_s += mono_s() - c_start;
   return rc;
 }
 
@@ -263,6 +299,12 @@ static int finish_tables(gb_analyzer *a, gb_result **out)
   gb_result *r = calloc(1, sizeof *r);
   if (!r) return fail(a, GB_ENOMEM, "out of memory");
   double duration = (double)a->n_frames / a->in.sample_rate_hz;
+  /* the table grew by doubling: return the unused capacity (up to half of it)
+   * before the result is held through report writing */
+  if (a->rows.n > 0 && a->rows.n < a->rows.cap) {
+    gb_cadence_row *shrunk = realloc(a->rows.rows, a->rows.n * sizeof *shrunk);
+    if (shrunk) a->rows.rows = shrunk;
+  }
   r->cadence = a->rows.rows;
   r->n_cadence = a->rows.n;
   a->rows.rows = NULL;
@@ -342,7 +384,14 @@ void gb_analyzer_stage_times(const gb_analyzer *a, gb_stage_times *out)
     memset(out, 0, sizeof *out);
     return;
   }
-  *out = a->times;
+  /* wall sums -> CPU time: the thread's CPU/wall ratio since create (<= 1) */
+  double wall = mono_s() - a->wall0, cpu = cpu_s() - a->cpu0;
+  double r = wall > 0 && cpu > 0 && cpu < wall ? cpu / wall : 1.0;
+  out->preprocess_s = r * a->times.preprocess_s;
+  out->cadence_s = r * a->times.cadence_s;
+  out->contacts_s = r * a->times.contacts_s;
+  out->posture_s = r * a->times.posture_s;
+  out->finish_s = r * a->times.finish_s;
 }
 
 const char *gb_analyzer_errmsg(const gb_analyzer *a) { return a ? a->err : "no analyzer"; }

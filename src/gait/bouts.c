@@ -205,6 +205,12 @@ int gb_bouts_finish(gb_bouts *b, const gb_cadence_row *cad, size_t n_cad, double
     }
   }
   free(tmp);
+  /* v was sized for one bout per second (2.7 MB for 24 h) and lives on in the
+   * result until the report is written: keep only the merged bouts */
+  if (nb > 0 && nb < n_sec) {
+    gb_bout *shrunk = realloc(v, nb * sizeof *v);
+    if (shrunk) v = shrunk;
+  }
   *out = v;
   *n_out = nb;
   return 0;

@@ -56,6 +56,19 @@ struct gb_cadence {
   float *pad;          /* scratch of sliding_max */
   size_t pad_cap;
   size_t in_tail_n, in_tail_nfft; /* in[in_tail_n .. in_tail_nfft) is zero */
+  size_t ring_pos;     /* n_seen % nw, kept by counting */
+  /* The comb of a full window reads fixed bins: for fundamental bin b = b_lo + i
+   * and harmonic k, comb_between[(k - 1) * comb_n + i] is the envelope bin of
+   * (k - 0.5) b df (nb, a bin that always holds 0, where the term is 0), and
+   * harmonic k exists (k b df <= fmax) for i < comb_len[k - 1]. Computed once
+   * with the expressions of the per-window loop, so the scores are bit for bit
+   * the same; the window then adds harmonic k to every score in one pass. */
+  int32_t *comb_between;
+  double *comb_score;
+  size_t comb_len[GB_COMB_K];
+  size_t comb_b_lo, comb_n;
+  /* power spectrum: bins [0, pw_n) of the current window are computed */
+  size_t pw_n, pw_nb;
 };
 
 int gb_cadence_table_add(gb_cadence_table *t, const gb_cadence_row *row)
@@ -77,6 +90,8 @@ static size_t nfft_for(size_t n)
   return gb_next_pow2(m < GB_MIN_NFFT ? GB_MIN_NFFT : m);
 }
 
+static int comb_prepare(gb_cadence *c);
+
 int gb_cadence_create(const gb_analysis_params *p, gb_location loc, double fa_hz, gb_cadence **out)
 {
   *out = NULL;
@@ -96,7 +111,7 @@ int gb_cadence_create(const gb_analysis_params *p, gb_location loc, double fa_hz
   c->hann = malloc(c->nw * sizeof(float));
   c->tmp = malloc(c->nw * sizeof(float));
   c->pw = malloc(nb * sizeof(float));
-  c->env = malloc(nb * sizeof(float));
+  c->env = calloc(nb + 1, sizeof(float)); /* env[nb] = 0: see comb_between */
   c->in = gb_fft_alloc(c->nfft_max * sizeof(float));
   c->out = gb_fft_alloc(nb * sizeof(fftwf_complex));
   if (!c->ring || !c->hann || !c->tmp || !c->pw || !c->env || !c->in || !c->out) {
@@ -104,6 +119,11 @@ int gb_cadence_create(const gb_analysis_params *p, gb_location loc, double fa_hz
     return GB_ENOMEM;
   }
   gb_hann(c->hann, c->nw);
+  int rc = comb_prepare(c);
+  if (rc != 0) {
+    gb_cadence_free(c);
+    return rc;
+  }
   if (!(c->plan_max = gb_fft_plan_r2c(c->nfft_max))) {
     gb_cadence_free(c);
     return GB_EFFT;
@@ -121,6 +141,8 @@ void gb_cadence_free(gb_cadence *c)
   free(c->pw);
   free(c->env);
   free(c->pad);
+  free(c->comb_between);
+  free(c->comb_score);
   gb_fft_free(c->in);
   gb_fft_free(c->out);
   free(c);
@@ -128,7 +150,20 @@ void gb_cadence_free(gb_cadence *c)
 
 /* ---- one window -------------------------------------------------------------- */
 
+/* Power of bins [pw_n, upto) (upto clamped to the window's bin count): only the
+ * bins a reader asks for are computed (the gait band is < 10 Hz of the 25 Hz
+ * the analysis rate covers). Same float expression as a full pass. */
+static void pw_extend(gb_cadence *c, size_t upto)
+{
+  if (upto > c->pw_nb) upto = c->pw_nb;
+  float *pw = c->pw;
+  const fftwf_complex *o = c->out;
+  for (size_t k = c->pw_n; k < upto; k++) pw[k] = o[k][0] * o[k][0] + o[k][1] * o[k][1];
+  if (upto > c->pw_n) c->pw_n = upto;
+}
+
 typedef struct spec {
+  gb_cadence *c; /* for pw_extend */
   const float *pw, *env;
   size_t nb;
   double df, fmax;
@@ -157,11 +192,53 @@ static double env_at(const spec *s, double f)
   return k < s->nb ? s->env[k] : 0;
 }
 
+/* The comb table of a full window (see struct gb_cadence): the bin env_at()
+ * reads for each "between" term, with the per-window loop's expressions. */
+static int comb_prepare(gb_cadence *c)
+{
+  const size_t nfft = c->nfft_max, nb = nfft / 2 + 1;
+  const double df = c->fa / (double)nfft;
+  const spec s = {c, c->pw, c->env, nb, df, fmin(GB_COMB_FMAX_HZ, 0.45 * c->fa), 1.0 / df};
+  const double f_lo = c->p.cadence_min_spm / 120.0, f_hi = c->p.cadence_max_spm / 60.0;
+  const size_t b_lo = (size_t)ceil(f_lo / df), b_hi = (size_t)floor(f_hi / df);
+  size_t n = 0;
+  for (size_t b = b_lo; b <= b_hi && b < nb; b++) n++;
+  c->comb_b_lo = b_lo;
+  c->comb_n = n;
+  c->comb_between = malloc((n ? n : 1) * GB_COMB_K * sizeof *c->comb_between);
+  c->comb_score = malloc((n ? n : 1) * sizeof *c->comb_score);
+  if (!c->comb_between || !c->comb_score) return GB_ENOMEM;
+  for (int k = 1; k <= GB_COMB_K; k++) {
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+      const size_t b = b_lo + i;
+      double f = (double)b * df;
+      int32_t idx = (int32_t)nb;
+      if (k * f <= s.fmax) {
+        /* k f grows with b: harmonic k exists on a prefix of the fundamentals */
+        if (len != i) return GB_EINVAL;
+        len = i + 1;
+        if ((k - 0.5) * f >= 0.5 * f_lo) {
+          double fb = (k - 0.5) * f;
+          if (!(fb < 0 || fb > s.fmax)) {
+            size_t kk = round_quot(fb, s.df, s.inv_df);
+            if (kk < nb) idx = (int32_t)kk;
+          }
+        }
+      }
+      c->comb_between[(size_t)(k - 1) * n + i] = idx;
+    }
+    c->comb_len[k - 1] = len;
+  }
+  return 0;
+}
+
 /* Sub-bin frequency of the largest local peak within ±span bins of f. */
 static double refine(const spec *s, double f, size_t span, double *power)
 {
   size_t k = (size_t)floor(f / s->df + 0.5);
   size_t lo = k > span ? k - span : 1, hi = k + span;
+  pw_extend(s->c, (hi > lo ? hi : lo) + 2); /* argmax over [lo, hi], interpolation at m ± 1 */
   size_t m = gb_argmax(s->pw, s->nb, lo, hi);
   *power = s->pw[m];
   return gb_peak_interp_log(s->pw, s->nb, m) * s->df;
@@ -205,19 +282,27 @@ static int sliding_max(gb_cadence *c, size_t nb, size_t n_env, size_t half)
   size_t p = 1;
   while (2 * p <= w) p *= 2;
   const size_t len = n_env + w; /* padded bins -half .. n_env+half */
-  if (len > c->pad_cap) {
-    float *q = realloc(c->pad, len * sizeof *q);
+  if (len > c->pad_cap) { /* two buffers of len: each doubling step reads one, writes the other */
+    float *q = realloc(c->pad, 2 * len * sizeof *q);
     if (!q) return GB_ENOMEM;
     c->pad = q;
     c->pad_cap = len;
   }
-  float *a = c->pad; /* a[i] = pw[i - half], 0 outside */
-  for (size_t i = 0; i < len; i++) {
-    size_t j = i - half; /* wraps for i < half: caught by j >= nb */
-    a[i] = i >= half && j < nb ? c->pw[j] : 0.0f;
+  float *a = c->pad, *b = c->pad + len; /* a[i] = pw[i - half], 0 outside */
+  {
+    size_t n_copy = nb < len - half ? nb : len - half;
+    memset(a, 0, half * sizeof *a);
+    memcpy(a + half, c->pw, n_copy * sizeof *a);
+    memset(a + half + n_copy, 0, (len - half - n_copy) * sizeof *a);
   }
-  for (size_t q = 1; q < p; q *= 2) /* a[i] = max over [i, i + 2q) */
-    for (size_t i = 0; i + q < len; i++) a[i] = a[i + q] > a[i] ? a[i + q] : a[i];
+  for (size_t q = 1; q < p; q *= 2) { /* a[i] = max over [i, i + 2q) */
+    const size_t m = len - q;
+    for (size_t i = 0; i < m; i++) b[i] = a[i + q] > a[i] ? a[i + q] : a[i];
+    memcpy(b + m, a + m, q * sizeof *b); /* the last q bins keep their value */
+    float *t = a;
+    a = b;
+    b = t;
+  }
   /* window [k - half, k + half] = a-indices [k, k + w): two overlapping 2^j runs */
   for (size_t k = 0; k < n_env; k++) {
     float lo = a[k], hi = a[k + w - p];
@@ -257,24 +342,47 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
     c->in_tail_nfft = nfft;
   }
   gb_fft_r2c(plan, c->in, c->out);
-  for (size_t k = 0; k < nb; k++)
-    c->pw[k] = c->out[k][0] * c->out[k][0] + c->out[k][1] * c->out[k][1];
+  c->pw_n = 0;
+  c->pw_nb = nb;
 
   double df = c->fa / (double)nfft;
   double pf = (double)nfft / (double)n; /* fine bins per coarse (1/T) bin */
   size_t half = (size_t)(0.5 * pf + 0.5);
   if (half < 1) half = 1;
-  spec s = {c->pw, c->env, nb, df, fmin(GB_COMB_FMAX_HZ, 0.45 * c->fa), 1.0 / df};
+  spec s = {c, c->pw, c->env, nb, df, fmin(GB_COMB_FMAX_HZ, 0.45 * c->fa), 1.0 / df};
   /* The envelope is read only through env_at, i.e. at bins <= fmax/df + 0.5:
    * computing it there alone gives the same values for a fraction of the cost. */
   size_t n_env = (size_t)floor(s.fmax / df + 0.5) + 1;
   if (n_env > nb) n_env = nb;
+  pw_extend(c, n_env + half + 1); /* sliding_max reads bins < n_env + half + 1 */
   if (sliding_max(c, nb, n_env, half) != 0) return GB_ENOMEM;
 
   /* 1. fundamental periodicity: harmonic comb minus the energy between teeth */
   double f_lo = c->p.cadence_min_spm / 120.0, f_hi = c->p.cadence_max_spm / 60.0;
   size_t b_lo = (size_t)ceil(f_lo / df), b_hi = (size_t)floor(f_hi / df);
   double best = -INFINITY, f0 = 0;
+  if (nfft == c->nfft_max) { /* full window: the comb's bins come from the table */
+    double *score = c->comb_score;
+    const float *env = s.env;
+    for (size_t i = 0; i < c->comb_n; i++) score[i] = 0;
+    for (int k = 1; k <= GB_COMB_K; k++) {
+      const int32_t *bt = c->comb_between + (size_t)(k - 1) * c->comb_n;
+      const size_t len = c->comb_len[k - 1], kb0 = (size_t)k * c->comb_b_lo;
+      if ((k & (k - 1)) == 0) { /* x / 2^j == x * 2^-j exactly (both correctly rounded) */
+        const double inv = 1.0 / k;
+        for (size_t i = 0; i < len; i++)
+          score[i] += ((double)env[kb0 + (size_t)k * i] - (double)env[bt[i]]) * inv;
+      } else {
+        for (size_t i = 0; i < len; i++)
+          score[i] += ((double)env[kb0 + (size_t)k * i] - (double)env[bt[i]]) / k;
+      }
+    }
+    for (size_t i = 0; i < c->comb_n; i++)
+      if (score[i] > best) {
+        best = score[i];
+        f0 = (double)(c->comb_b_lo + i) * df;
+      }
+  } else
   for (size_t b = b_lo; b <= b_hi && b < nb; b++) {
     double f = (double)b * df, score = 0;
     for (int k = 1; k <= GB_COMB_K && k * f <= s.fmax; k++) {
@@ -352,15 +460,29 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
   double hw = fmin(1.5 * pf, 0.25 * fs / df);
   double p_all = 0, p_comb = 0;
   size_t n_all = 0, n_comb = 0;
-  const double inv_fs = 1.0 / fs;
-  for (size_t k = k_lo; k <= k_hi; k++) {
-    double f = (double)k * df, m = (double)round_quot(f, fs, inv_fs);
-    int on = m >= 1 && fabs(f - m * fs) <= hw * df;
-    p_all += c->pw[k];
-    n_all++;
-    if (on) {
-      p_comb += c->pw[k];
-      n_comb++;
+  if (k_lo <= k_hi) {
+    /* A bin is on the comb when it lies within hw bins of a tooth m fs, m >= 1.
+     * hw df <= fs / 4, so that tooth is the nearest one, round(f / fs): the same
+     * test as a scan of every bin, made only on the few bins around each tooth,
+     * which are visited in increasing order (the sums are the scan's). */
+    n_all = k_hi - k_lo + 1;
+    pw_extend(c, k_hi + 1);
+    for (size_t k = k_lo; k <= k_hi; k++) p_all += c->pw[k];
+    const double tol = hw * df;
+    for (size_t m = 1;; m++) {
+      const double centre = (double)m * fs;
+      const double lo_b = (centre - tol) / df, hi_b = (centre + tol) / df;
+      if (!(lo_b <= (double)k_hi + 1.0)) break;
+      size_t ka = lo_b > 1.0 ? (size_t)lo_b - 1 : 0, kb = (size_t)(hi_b > 0 ? hi_b : 0) + 1;
+      if (ka < k_lo) ka = k_lo;
+      if (kb > k_hi) kb = k_hi;
+      for (size_t k = ka; k <= kb; k++) {
+        double f = (double)k * df;
+        if (fabs(f - centre) <= tol) {
+          p_comb += c->pw[k];
+          n_comb++;
+        }
+      }
     }
   }
   double share = p_all > 0 ? p_comb / p_all : 0, chance = n_all ? (double)n_comb / n_all : 1;
@@ -375,7 +497,7 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
 static int emit(gb_cadence *c, size_t n, double t_centre, gb_cadence_table *t)
 {
   /* oldest sample first: the ring holds the last min(n_seen, nw) samples */
-  size_t start = c->n_seen >= c->nw ? c->n_seen % c->nw : 0;
+  size_t start = c->n_seen >= c->nw ? c->ring_pos : 0; /* ring_pos = n_seen % nw */
   float *buf = c->tmp;
   size_t first = c->nw - start < n ? c->nw - start : n; /* up to the ring's end, then wrap */
   memcpy(buf, c->ring + start, first * sizeof(float));
@@ -401,7 +523,8 @@ static int emit(gb_cadence *c, size_t n, double t_centre, gb_cadence_table *t)
 int gb_cadence_push(gb_cadence *c, const float *x, size_t n, gb_cadence_table *t)
 {
   for (size_t i = 0; i < n; i++) {
-    c->ring[c->n_seen % c->nw] = x[i];
+    c->ring[c->ring_pos] = x[i];
+    if (++c->ring_pos == c->nw) c->ring_pos = 0;
     c->n_seen++;
     if (c->n_seen == c->next_end) {
       double t_centre = ((double)(c->next_end - c->nw) + 0.5 * (double)c->nw) / c->fa;

@@ -54,61 +54,103 @@ static void slow_emit(gb_preproc *p, gb_slow_row *row)
   p->blk_sx = p->blk_sy = p->blk_sz = p->blk_sm = p->blk_smm = p->blk_sv = p->blk_svv = 0;
 }
 
+/* One frame: the same operations in the same order for 1 and 3 channels as a
+ * plain per-sample loop, so outputs do not depend on the block size. The filter
+ * states live in locals of the caller (no reload through p between frames). */
+static inline void frame_3(const float *f, gb_biquad *g, double *v, double *m, double *x,
+                           double *y, double *z)
+{
+  *x = f[0];
+  *y = f[1];
+  *z = f[2];
+  double gx = gb_biquad_step(&g[0], *x), gy = gb_biquad_step(&g[1], *y),
+         gz = gb_biquad_step(&g[2], *z);
+  double gn = sqrt(gx * gx + gy * gy + gz * gz);
+  /* a · ĝ; with no usable gravity estimate (free fall) fall back to the norm */
+  *m = sqrt(*x * *x + *y * *y + *z * *z);
+  *v = gn > 1e-6 ? (*x * gx + *y * gy + *z * gz) / gn : *m;
+}
+
 void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
                     float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow)
 {
   const int ch = p->channels;
+  const unsigned dfac = p->dec_factor;
   size_t nd = 0, ns = 0;
+  if (n == 0) {
+    *n_dec = *n_slow = 0;
+    return;
+  }
+  if (!p->primed) {
+    /* the first frame primes the gravity filters, its vertical value the
+     * anti-alias filters (no start-up transient) */
+    if (ch == 3)
+      for (int k = 0; k < 3; k++) gb_biquad_prime(&p->grav[k], frames[k]);
+    else
+      gb_biquad_prime(&p->grav[0], frames[0]);
+  }
+  gb_biquad g[3] = {p->grav[0], p->grav[1], p->grav[2]};
+  gb_biquad aa0 = p->aa[0], aa1 = p->aa[1];
+  unsigned phase = p->dec_phase;
+  int sign1 = p->sign1;
+  size_t blk_n = p->blk_n;
+  const size_t block_len = p->block_len;
+  double sx = p->blk_sx, sy = p->blk_sy, sz = p->blk_sz, sm = p->blk_sm, smm = p->blk_smm,
+         sv = p->blk_sv, svv = p->blk_svv;
   for (size_t i = 0; i < n; i++) {
-    const float *f = frames + i * (size_t)ch;
     double v, m, x = 0, y = 0, z;
     if (ch == 3) {
-      x = f[0];
-      y = f[1];
-      z = f[2];
-      if (!p->primed) {
-        gb_biquad_prime(&p->grav[0], x);
-        gb_biquad_prime(&p->grav[1], y);
-        gb_biquad_prime(&p->grav[2], z);
-      }
-      double gx = gb_biquad_step(&p->grav[0], x), gy = gb_biquad_step(&p->grav[1], y),
-             gz = gb_biquad_step(&p->grav[2], z);
-      double gn = sqrt(gx * gx + gy * gy + gz * gz);
-      /* a · ĝ; with no usable gravity estimate (free fall) fall back to the norm */
-      m = sqrt(x * x + y * y + z * z);
-      v = gn > 1e-6 ? (x * gx + y * gy + z * gz) / gn : m;
+      frame_3(frames + i * 3, g, &v, &m, &x, &y, &z);
     } else {
-      z = f[0];
-      if (!p->primed) gb_biquad_prime(&p->grav[0], z);
-      double g = gb_biquad_step(&p->grav[0], z);
-      if (g < -GB_SIGN_HYST_G) p->sign1 = -1;
-      else if (g > GB_SIGN_HYST_G) p->sign1 = 1;
-      v = p->sign1 * z;
+      z = frames[i];
+      double gz = gb_biquad_step(&g[0], z);
+      if (gz < -GB_SIGN_HYST_G) sign1 = -1;
+      else if (gz > GB_SIGN_HYST_G) sign1 = 1;
+      v = sign1 * z;
       m = fabs(z);
     }
     if (!p->primed) {
-      for (int k = 0; k < 2; k++) gb_biquad_prime(&p->aa[k], v);
+      gb_biquad_prime(&aa0, v);
+      gb_biquad_prime(&aa1, v);
       p->primed = 1;
     }
     vert[i] = (float)v;
     mag[i] = (float)m;
-    if (p->dec_factor > 1) {
-      double a = gb_biquad_step(&p->aa[1], gb_biquad_step(&p->aa[0], v));
-      if (p->n_in % p->dec_factor == 0) dec[nd++] = (float)a;
+    if (dfac > 1) {
+      double a = gb_biquad_step(&aa1, gb_biquad_step(&aa0, v));
+      if (phase == 0) dec[nd++] = (float)a;
+      if (++phase == dfac) phase = 0;
     } else {
       dec[nd++] = (float)v;
     }
-    p->blk_sx += x;
-    p->blk_sy += y;
-    p->blk_sz += z;
-    p->blk_sm += m;
-    p->blk_smm += m * m;
-    p->blk_sv += v;
-    p->blk_svv += v * v;
-    p->blk_n++;
-    p->n_in++;
-    if (p->blk_n == p->block_len) slow_emit(p, &slow[ns++]);
+    sx += x;
+    sy += y;
+    sz += z;
+    sm += m;
+    smm += m * m;
+    sv += v;
+    svv += v * v;
+    blk_n++;
+    if (blk_n == block_len) {
+      p->blk_n = blk_n;
+      p->blk_sx = sx, p->blk_sy = sy, p->blk_sz = sz, p->blk_sm = sm, p->blk_smm = smm;
+      p->blk_sv = sv, p->blk_svv = svv;
+      p->n_in += i + 1; /* slow_emit dates the block from n_in */
+      slow_emit(p, &slow[ns++]);
+      p->n_in -= i + 1;
+      blk_n = 0;
+      sx = sy = sz = sm = smm = sv = svv = 0;
+    }
   }
+  for (int k = 0; k < 3; k++) p->grav[k] = g[k];
+  p->aa[0] = aa0;
+  p->aa[1] = aa1;
+  p->dec_phase = phase;
+  p->sign1 = sign1;
+  p->blk_n = blk_n;
+  p->blk_sx = sx, p->blk_sy = sy, p->blk_sz = sz, p->blk_sm = sm, p->blk_smm = smm;
+  p->blk_sv = sv, p->blk_svv = svv;
+  p->n_in += n;
   *n_dec = nd;
   *n_slow = ns;
 }

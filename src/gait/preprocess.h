@@ -25,6 +25,7 @@ typedef struct gb_preproc {
   int sign1;          /* 1-channel: +1 or -1 so that gravity reads +1 */
   /* decimation */
   unsigned dec_factor;
+  unsigned dec_phase; /* n_in mod dec_factor, kept by counting (no 64-bit division per frame) */
   gb_biquad aa[2];    /* 4th-order Butterworth anti-alias, cascaded */
   /* slow blocks */
   size_t block_len;   /* samples per slow row */
