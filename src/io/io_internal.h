@@ -20,6 +20,11 @@
  * 100 Hz, 3 samples = 30 ms, shorter than one impact transient (DESIGN §4). */
 #define GB_IO_NANFIX_MAX_RUN 3
 
+/* Refuses (GB_EFORMAT, message naming the file and byte) a RIFF/WAVE file whose
+ * LIST subchunks overrun their LIST chunk, which hangs libsndfile's sf_open (its
+ * issue #1118). 0 for any other file, including ones it cannot read. */
+int gb_io_riff_guard(const char *path, char *err, size_t errlen);
+
 typedef struct gb_io_backend {
   const char *name;
   /* Delivers up to max frames of info.channels floats; *n = 0 at the end. */

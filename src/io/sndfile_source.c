@@ -291,6 +291,11 @@ int gb_io_open_sndfile(gb_source *src, const gb_source_opts *opts)
   src->impl = s;
   SF_INFO fi;
   memset(&fi, 0, sizeof fi);
+  {
+    char gerr[GB_IO_ERRMSG_MAX];
+    int grc = gb_io_riff_guard(src->path, gerr, sizeof gerr);
+    if (grc) return gb_io_fail(src, grc, "%s", gerr);
+  }
   s->sf = sf_open(src->path, SFM_READ, &fi);
   if (!s->sf) {
     /* sf_error_number, not the global sf_strerror(NULL) (DESIGN §13) */

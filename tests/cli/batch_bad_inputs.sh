@@ -74,6 +74,13 @@ def wav_nan_run(n=1500, fs=100, at=500, run=12):
         struct.pack_into("<f", data, k * 12 + 4, float("nan"))
     return hdr + bytes(data)
 w("nan_run.wav", wav_nan_run(), "fail", "non-finite")
+def wav_list_overrun():  # hangs libsndfile's sf_open (its issue #1118): refused before it
+    good = wav_float(3, 400, 100)
+    info = b"INFO" + b"INAM" + struct.pack("<I", 6) + b"run 1\0" + b"ICMT" + struct.pack("<I", 0xFFFFFFFF) + b"x" * 40
+    lst = b"LIST" + struct.pack("<I", len(info)) + info
+    body = good[12:36] + lst + good[36:]
+    return b"RIFF" + struct.pack("<I", 4 + len(body)) + b"WAVE" + body
+w("list_overrun.wav", wav_list_overrun(), "fail", "LIST subchunk")
 w("time_text.csv", "\n".join(lines[:70] + ["abc,0,0,1"] + lines[71:300]) + "\n", "fail")
 # --- hostile but valid: must succeed ----------------------------------------------------
 w("bom_crlf.csv", good_csv(bom=True, eol="\r\n"), "ok")
