@@ -94,7 +94,12 @@ static FILE *open_truth(const char *tdir, const char *name, const char *header, 
                         size_t errlen, int *st)
 {
   char p[GB_PATH_MAX];
-  snprintf(p, sizeof p, "%s/%s", tdir, name);
+  int len = snprintf(p, sizeof p, "%s/%s", tdir, name);
+  if (len < 0 || (size_t)len >= sizeof p) {
+    *st = gb_err(err, errlen, GB_ERANGE, "%s/%s: path longer than %d bytes", tdir, name,
+                 GB_PATH_MAX - 1);
+    return NULL;
+  }
   FILE *f = fopen(p, "w");
   if (!f) {
     *st = gb_err(err, errlen, GB_EIO, "%s: cannot create", p);
