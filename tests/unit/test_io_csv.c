@@ -17,68 +17,19 @@
 #include <cmocka.h>
 
 #include "gaitbatch/source.h"
+#include "helpers/io_files.h"
 #include "gaitbatch/status.h"
-
-static char tmpdir[512];
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-  (void)sb, (void)flag, (void)ftw;
-  return remove(p);
-}
 
 static int setup(void **state)
 {
   (void)state;
-  const char *base = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/gb_io_csv_XXXXXX", base && *base ? base : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
+  return gbt_tmpdir_make("gb_io_csv");
 }
 
 static int teardown(void **state)
 {
   (void)state;
-  return nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tpath(const char *name)
-{
-  static char buf[4][700];
-  static int i;
-  i = (i + 1) % 4;
-  snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
-  return buf[i];
-}
-
-static float *read_all(const char *path, const gb_source_opts *o, size_t block, size_t *nframes,
-                       gb_source **keep)
-{
-  gb_source *s = NULL;
-  int rc = gb_source_open(path, o, &s);
-  if (rc) print_error("open %s: %s\n", path, gb_source_errmsg(s));
-  assert_int_equal(rc, GB_OK);
-  int ch = gb_source_get_info(s)->channels;
-  size_t cap = 1024, n = 0;
-  float *all = malloc(cap * (size_t)ch * sizeof *all);
-  float *blk = malloc(block * (size_t)ch * sizeof *blk);
-  for (;;) {
-    size_t got = 0;
-    rc = gb_source_read(s, blk, block, &got);
-    if (rc) print_error("read %s: %s\n", path, gb_source_errmsg(s));
-    assert_int_equal(rc, GB_OK);
-    if (!got) break;
-    if (n + got > cap) {
-      while (n + got > cap) cap *= 2;
-      all = realloc(all, cap * (size_t)ch * sizeof *all);
-    }
-    memcpy(all + n * (size_t)ch, blk, got * (size_t)ch * sizeof *blk);
-    n += got;
-  }
-  free(blk);
-  *nframes = n;
-  if (keep) *keep = s;
-  else gb_source_free(s);
-  return all;
+  return gbt_tmpdir_remove();
 }
 
 /* The value the file's text stands for, as a float. */
@@ -119,11 +70,11 @@ static void test_delimiters(void **state)
   (void)state;
   static const char delims[3] = {',', ';', '\t'};
   for (int k = 0; k < 3; k++) {
-    const char *p = tpath(k == 2 ? "tab.tsv" : "d.csv");
+    const char *p = gbt_tpath(k == 2 ? "tab.tsv" : "d.csv");
     write_xyz(p, delims[k], NULL, 900, 100.0, 0, "\n");
     size_t n;
     gb_source *s;
-    float *y = read_all(p, NULL, 4096, &n, &s);
+    float *y = gbt_read_all(p, NULL, 4096, &n, &s);
     const gb_source_info *in = gb_source_get_info(s);
     assert_string_equal(in->format, "csv");
     assert_int_equal(in->channels, 3);
@@ -140,14 +91,14 @@ static void test_delimiters(void **state)
 static void test_comments_bom_crlf(void **state)
 {
   (void)state;
-  const char *p = tpath("bom.csv");
+  const char *p = gbt_tpath("bom.csv");
   write_xyz(p, ',', "\xEF\xBB\xBF# exported by a logger\r\n\r\n#device: X\r\n", 700, 50.0, 0, "\r\n");
   /* Append a comment and a blank line inside the data: must be skipped. */
   FILE *f = fopen(p, "ab");
   fputs("# trailing comment\r\n\r\n", f);
   fclose(f);
   size_t n;
-  float *y = read_all(p, NULL, 100, &n, NULL);
+  float *y = gbt_read_all(p, NULL, 100, &n, NULL);
   check_xyz(y, n, 700);
   free(y);
 }
@@ -155,22 +106,22 @@ static void test_comments_bom_crlf(void **state)
 static void test_time_ms_by_name_and_by_value(void **state)
 {
   (void)state;
-  const char *p = tpath("ms.csv");
+  const char *p = gbt_tpath("ms.csv");
   write_xyz(p, ',', NULL, 600, 100.0, 1, "\n"); /* column t_ms */
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 4096, &n, &s);
+  float *y = gbt_read_all(p, NULL, 4096, &n, &s);
   assert_float_equal(gb_source_get_info(s)->rate_hz, 100.0, 1e-9);
   check_xyz(y, n, 600);
   gb_source_free(s);
   free(y);
   /* Column "t" with values 0, 4, 8 ...: as seconds that would be 0.25 Hz, so ms. */
-  p = tpath("tvalms.csv");
+  p = gbt_tpath("tvalms.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "t,acc_x,acc_y,acc_z\n");
   for (int i = 0; i < 300; i++) fprintf(f, "%d,%d,0.5,1\n", i * 4, i % 7);
   fclose(f);
-  y = read_all(p, NULL, 4096, &n, &s);
+  y = gbt_read_all(p, NULL, 4096, &n, &s);
   assert_float_equal(gb_source_get_info(s)->rate_hz, 250.0, 1e-9);
   assert_int_equal(n, 300);
   assert_true(y[3 * 5] == 5.0f);
@@ -182,7 +133,7 @@ static void test_time_ms_by_name_and_by_value(void **state)
 static void test_time_iso8601(void **state)
 {
   (void)state;
-  const char *p = tpath("iso.csv");
+  const char *p = gbt_tpath("iso.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "timestamp,ax,ay,az\n");
   for (int i = 0; i < 500; i++) /* 100 Hz from 07:00:00.000, crossing a minute */
@@ -190,7 +141,7 @@ static void test_time_iso8601(void **state)
   fclose(f);
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 64, &n, &s);
+  float *y = gbt_read_all(p, NULL, 64, &n, &s);
   const gb_source_info *in = gb_source_get_info(s);
   assert_string_equal(in->start_iso, "2026-03-02T07:00:00.000Z");
   assert_float_equal(in->rate_hz, 100.0, 1e-6);
@@ -208,7 +159,7 @@ static void test_time_iso8601(void **state)
 static void test_declared_rate_and_column_selection(void **state)
 {
   (void)state;
-  const char *p = tpath("norate.csv");
+  const char *p = gbt_tpath("norate.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "a;b;c;note\n");
   for (int i = 0; i < 400; i++) fprintf(f, "%d;%d.5;%d;x%d\n", i, i, -i, i);
@@ -219,7 +170,7 @@ static void test_declared_rate_and_column_selection(void **state)
   o.cols = "C, b ,A"; /* case-insensitive, spaces trimmed, any order */
   size_t n;
   gb_source *s;
-  float *y = read_all(p, &o, 13, &n, &s);
+  float *y = gbt_read_all(p, &o, 13, &n, &s);
   assert_true(gb_source_get_info(s)->rate_hz == 52.5);
   assert_int_equal(n, 400);
   for (int i = 0; i < 400; i++) {
@@ -231,7 +182,7 @@ static void test_declared_rate_and_column_selection(void **state)
   free(y);
   /* One column: the long axis. */
   o.cols = "b";
-  y = read_all(p, &o, 4096, &n, &s);
+  y = gbt_read_all(p, &o, 4096, &n, &s);
   assert_int_equal(gb_source_get_info(s)->channels, 1);
   assert_int_equal(n, 400);
   assert_true(y[10] == 10.5f);
@@ -243,7 +194,7 @@ static void test_default_names_vertical_and_sample_index(void **state)
 {
   (void)state;
   /* As in a public treadmill data set: sample index + acc_v_g + another axis. */
-  const char *p = tpath("vert.csv");
+  const char *p = gbt_tpath("vert.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "sample,acc_v_g,acc_ap_g,grf\n");
   for (int i = 0; i < 250; i++) fprintf(f, "%d,%g,%g,%g\n", i, 1.0 + 0.01 * i, -0.5, 2.0);
@@ -253,7 +204,7 @@ static void test_default_names_vertical_and_sample_index(void **state)
   o.rate_hz = 500;
   size_t n;
   gb_source *s;
-  float *y = read_all(p, &o, 4096, &n, &s);
+  float *y = gbt_read_all(p, &o, 4096, &n, &s);
   assert_int_equal(gb_source_get_info(s)->channels, 1);
   assert_true(gb_source_get_info(s)->rate_hz == 500.0);
   assert_int_equal(n, 250);
@@ -261,12 +212,12 @@ static void test_default_names_vertical_and_sample_index(void **state)
   gb_source_free(s);
   free(y);
   /* Shimmer-style names, semicolons, and a gyro triple that must not be taken. */
-  p = tpath("shimmer.csv");
+  p = gbt_tpath("shimmer.csv");
   f = fopen(p, "w");
   fprintf(f, "Gyro_X;Gyro_Y;Gyro_Z;Accel_LN_X;Accel_LN_Y;Accel_LN_Z;Timestamp_ms\n");
   for (int i = 0; i < 100; i++) fprintf(f, "9;9;9;%d;0.25;-1;%d\n", i, i * 20);
   fclose(f);
-  y = read_all(p, NULL, 4096, &n, &s);
+  y = gbt_read_all(p, NULL, 4096, &n, &s);
   assert_int_equal(gb_source_get_info(s)->channels, 3);
   assert_float_equal(gb_source_get_info(s)->rate_hz, 50.0, 1e-9);
   assert_int_equal(n, 100);
@@ -278,7 +229,7 @@ static void test_default_names_vertical_and_sample_index(void **state)
 static void test_units_ms2(void **state)
 {
   (void)state;
-  const char *p = tpath("ms2.csv");
+  const char *p = gbt_tpath("ms2.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "t,x,y,z\n");
   for (int i = 0; i < 200; i++) fprintf(f, "%.2f,0.5,%.5f,-0.25\n", i * 0.01, 9.80665 + 0.1 * sin(i));
@@ -290,7 +241,7 @@ static void test_units_ms2(void **state)
   o.units_set = 1;
   size_t n;
   gb_source *s;
-  float *y = read_all(p, &o, 4096, &n, &s);
+  float *y = gbt_read_all(p, &o, 4096, &n, &s);
   assert_int_equal(n, 200);
   assert_true(y[0] == (float)(0.5 / 9.80665));
   assert_true(y[2] == (float)(-0.25 / 9.80665));
@@ -298,7 +249,7 @@ static void test_units_ms2(void **state)
   gb_source_free(s);
   free(y);
   /* Auto-detected from |a| ~ 9.8 over the first second, with a warning. */
-  float *z = read_all(p, NULL, 4096, &n, &s);
+  float *z = gbt_read_all(p, NULL, 4096, &n, &s);
   assert_int_equal(n, 200);
   assert_true(z[0] == (float)(0.5 / 9.80665));
   char sv[32];
@@ -310,18 +261,18 @@ static void test_units_ms2(void **state)
   free(z);
   /* Explicit g is honoured even for ~9.8 values. */
   o.units = GB_UNITS_G;
-  z = read_all(p, &o, 4096, &n, &s);
+  z = gbt_read_all(p, &o, 4096, &n, &s);
   assert_true(z[0] == 0.5f);
   assert_int_equal(gb_source_get_info(s)->units_ms2, 0);
   gb_source_free(s);
   free(z);
   /* Units stated by the column names. */
-  p = tpath("names_ms2.csv");
+  p = gbt_tpath("names_ms2.csv");
   f = fopen(p, "w");
   fprintf(f, "time,acc_x_ms2,acc_y_ms2,acc_z_ms2\n");
   for (int i = 0; i < 50; i++) fprintf(f, "%.2f,1,2,3\n", i * 0.02);
   fclose(f);
-  z = read_all(p, NULL, 4096, &n, &s);
+  z = gbt_read_all(p, NULL, 4096, &n, &s);
   assert_true(z[1] == (float)(2 / 9.80665));
   assert_string_equal(gb_source_warnings(s), "");
   gb_source_free(s);
@@ -343,7 +294,7 @@ static double fz(double t) { return 0.5 * t - 2.0; }
 
 static const char *write_irregular(double *ts)
 {
-  const char *p = tpath("irregular.csv");
+  const char *p = gbt_tpath("irregular.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "time,x,y,z\n");
   lcg = 12345;
@@ -365,7 +316,7 @@ static void test_irregular_resampled(void **state)
   const char *p = write_irregular(ts);
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 4096, &n, &s);
+  float *y = gbt_read_all(p, NULL, 4096, &n, &s);
   const gb_source_info *in = gb_source_get_info(s);
   double rate = in->rate_hz;
   assert_float_equal(rate, 100.0, 0.5);
@@ -408,9 +359,9 @@ static void test_block_size_independence(void **state)
   double *ts = malloc(sizeof(double) * IRR_N);
   const char *p = write_irregular(ts);
   size_t n1, n7, n4096;
-  float *a = read_all(p, NULL, 1, &n1, NULL);
-  float *b = read_all(p, NULL, 7, &n7, NULL);
-  float *c = read_all(p, NULL, 4096, &n4096, NULL);
+  float *a = gbt_read_all(p, NULL, 1, &n1, NULL);
+  float *b = gbt_read_all(p, NULL, 7, &n7, NULL);
+  float *c = gbt_read_all(p, NULL, 4096, &n4096, NULL);
   assert_int_equal(n1, n7);
   assert_int_equal(n1, n4096);
   assert_memory_equal(a, b, n1 * 3 * sizeof(float));
@@ -426,14 +377,14 @@ static void test_long_file_streams_past_scan_window(void **state)
   (void)state;
   /* 20000 rows (beyond the 4096-row scan window and across 1 MiB chunks when
    * rows are long): every value checked. */
-  const char *p = tpath("long.csv");
+  const char *p = gbt_tpath("long.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "t_ms,x,y,z,comment\n");
   for (int i = 0; i < 20000; i++)
     fprintf(f, "%d,%d,%d.25,%d,%s\n", i * 10, i, i, -i, "padding-padding-padding-padding-padding-padding");
   fclose(f);
   size_t n;
-  float *y = read_all(p, NULL, 999, &n, NULL);
+  float *y = gbt_read_all(p, NULL, 999, &n, NULL);
   assert_int_equal(n, 20000);
   for (int i = 0; i < 20000; i++) {
     assert_true(y[3 * i] == (float)i);
@@ -446,7 +397,7 @@ static void test_long_file_streams_past_scan_window(void **state)
 static void test_nan_isolated_repaired_and_epoch_ms(void **state)
 {
   (void)state;
-  const char *p = tpath("nan.csv");
+  const char *p = gbt_tpath("nan.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "timestamp_ms,x,y,z\n");
   const long long t0 = 1772434800000LL; /* 2026-03-02T07:00:00.000Z */
@@ -458,7 +409,7 @@ static void test_nan_isolated_repaired_and_epoch_ms(void **state)
   fclose(f);
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 4096, &n, &s);
+  float *y = gbt_read_all(p, NULL, 4096, &n, &s);
   assert_string_equal(gb_source_get_info(s)->start_iso, "2026-03-02T07:00:00.000Z");
   assert_int_equal(n, 100);
   assert_true(y[3 * 10] == 9.0f && y[3 * 11] == 9.0f && y[3 * 12] == 9.0f && y[3 * 13] == 13.0f);
@@ -478,7 +429,7 @@ static void test_nan_isolated_repaired_and_epoch_ms(void **state)
 static void test_preamble_line_rate(void **state)
 {
   (void)state;
-  const char *p = tpath("ipol_lb.txt");
+  const char *p = gbt_tpath("ipol_lb.txt");
   FILE *f = fopen(p, "wb");
   assert_non_null(f);
   fputs("Acquisition frequency: 50 Hz\n", f);
@@ -494,7 +445,7 @@ static void test_preamble_line_rate(void **state)
   o.units_set = 1;
   size_t got;
   gb_source *s;
-  float *y = read_all(p, &o, 64, &got, &s);
+  float *y = gbt_read_all(p, &o, 64, &got, &s);
   const gb_source_info *in = gb_source_get_info(s);
   assert_true(in->rate_hz == 50.0);
   assert_int_equal(in->channels, 3);
@@ -512,14 +463,14 @@ static void test_preamble_line_rate(void **state)
 
   /* --rate overrides the preamble's rate */
   o.rate_hz = 100;
-  y = read_all(p, &o, 64, &got, &s);
+  y = gbt_read_all(p, &o, 64, &got, &s);
   assert_true(gb_source_get_info(s)->rate_hz == 100.0);
   assert_null(strstr(gb_source_warnings(s), "taken from the preamble"));
   gb_source_free(s);
   free(y);
 
   /* one column, no delimiters at all: the first line is the header */
-  p = tpath("one_col.csv");
+  p = gbt_tpath("one_col.csv");
   f = fopen(p, "wb");
   assert_non_null(f);
   fputs("acc_v_g\n", f);
@@ -527,7 +478,7 @@ static void test_preamble_line_rate(void **state)
   assert_int_equal(fclose(f), 0);
   gb_source_opts_init(&o);
   o.rate_hz = 100;
-  y = read_all(p, &o, 64, &got, &s);
+  y = gbt_read_all(p, &o, 64, &got, &s);
   assert_int_equal(gb_source_get_info(s)->channels, 1);
   assert_int_equal(got, 100);
   assert_null(strstr(gb_source_warnings(s), "skipped"));
@@ -541,7 +492,7 @@ static void test_preamble_line_rate(void **state)
 static void test_fast_path_leaves_comments(void **state)
 {
   (void)state;
-  const char *p = tpath("comments_mid.csv");
+  const char *p = gbt_tpath("comments_mid.csv");
   FILE *f = fopen(p, "wb");
   assert_non_null(f);
   fputs("note,time_s,x,y,z\r\n", f);
@@ -554,7 +505,7 @@ static void test_fast_path_leaves_comments(void **state)
   assert_int_equal(fclose(f), 0);
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 4096, &n, &s);
+  float *y = gbt_read_all(p, NULL, 4096, &n, &s);
   assert_int_equal(n, 200);
   assert_true(fabs(gb_source_get_info(s)->rate_hz - 100.0) < 1e-6);
   char v[32];

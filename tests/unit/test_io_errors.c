@@ -17,37 +17,19 @@
 #include <sndfile.h>
 
 #include "gaitbatch/source.h"
+#include "helpers/io_files.h"
 #include "gaitbatch/status.h"
-
-static char tmpdir[512];
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-  (void)sb, (void)flag, (void)ftw;
-  return remove(p);
-}
 
 static int setup(void **state)
 {
   (void)state;
-  const char *base = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/gb_io_err_XXXXXX", base && *base ? base : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
+  return gbt_tmpdir_make("gb_io_err");
 }
 
 static int teardown(void **state)
 {
   (void)state;
-  return nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tpath(const char *name)
-{
-  static char buf[4][700];
-  static int i;
-  i = (i + 1) % 4;
-  snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
-  return buf[i];
+  return gbt_tmpdir_remove();
 }
 
 static void write_text(const char *path, const char *text)
@@ -113,7 +95,7 @@ static void write_float_wav(const char *path, int channels, const float *x, int 
 static void test_empty_file(void **state)
 {
   (void)state;
-  const char *p = tpath("empty.csv");
+  const char *p = gbt_tpath("empty.csv");
   write_text(p, "");
   expect(p, NULL, GB_ETOOSHORT, "empty.csv:1:", "empty file", "header");
 }
@@ -121,10 +103,10 @@ static void test_empty_file(void **state)
 static void test_header_only(void **state)
 {
   (void)state;
-  const char *p = tpath("header_only.csv");
+  const char *p = gbt_tpath("header_only.csv");
   write_text(p, "# comment\nt,x,y,z\n\n");
   expect(p, NULL, GB_ETOOSHORT, "header only", "line 2", NULL);
-  p = tpath("comments_only.csv");
+  p = gbt_tpath("comments_only.csv");
   write_text(p, "# a\n# b\n");
   expect(p, NULL, GB_ETOOSHORT, "comments_only.csv:2:", "no header", NULL);
 }
@@ -133,7 +115,7 @@ static void test_wrong_channel_count(void **state)
 {
   (void)state;
   float x[2 * 50] = {0};
-  const char *p = tpath("stereo.wav");
+  const char *p = gbt_tpath("stereo.wav");
   write_float_wav(p, 2, x, 50);
   expect(p, NULL, GB_EUNSUPPORTED, "2 channels", "expected 1", NULL);
 }
@@ -141,7 +123,7 @@ static void test_wrong_channel_count(void **state)
 static void test_nan_run_csv(void **state)
 {
   (void)state;
-  const char *p = tpath("nanrun.csv");
+  const char *p = gbt_tpath("nanrun.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "t,x,y,z\n");
   for (int i = 0; i < 50; i++) {
@@ -158,7 +140,7 @@ static void test_inf_run_wav(void **state)
   float x[3 * 100];
   for (int i = 0; i < 300; i++) x[i] = 0.5f;
   for (int i = 40; i < 45; i++) x[3 * i + 2] = INFINITY;
-  const char *p = tpath("infrun.wav");
+  const char *p = gbt_tpath("infrun.wav");
   write_float_wav(p, 3, x, 100);
   expect(p, NULL, GB_ERANGE, "sample 40", "channel 3", "non-finite");
 }
@@ -167,7 +149,7 @@ static void test_nan_run_after_scan_window(void **state)
 {
   (void)state;
   /* Found while streaming (beyond the rows inspected at open): reported by read. */
-  const char *p = tpath("late_nan.csv");
+  const char *p = gbt_tpath("late_nan.csv");
   FILE *f = fopen(p, "w");
   fprintf(f, "x,y,z\n");
   for (int i = 0; i < 6000; i++) fprintf(f, "%s,0,1\n", i >= 5000 && i < 5010 ? "NaN" : "0.5");
@@ -181,7 +163,7 @@ static void test_nan_run_after_scan_window(void **state)
 static void test_text_in_numbers(void **state)
 {
   (void)state;
-  const char *p = tpath("text.csv");
+  const char *p = gbt_tpath("text.csv");
   write_text(p, "t,x,y,z\n0,1,2,3\n0.01,1,2,3\n0.02,1,abc,3\n");
   expect(p, NULL, GB_EFORMAT, "text.csv:4:", "column 'y'", "expected a number, got 'abc'");
 }
@@ -189,7 +171,7 @@ static void test_text_in_numbers(void **state)
 static void test_wrong_field_count(void **state)
 {
   (void)state;
-  const char *p = tpath("fields.csv");
+  const char *p = gbt_tpath("fields.csv");
   write_text(p, "t;x;y;z\n0;1;2;3\n0.01;1;2;3\n0.02;1;2;3\n0.03;1;2\n");
   expect(p, NULL, GB_EFORMAT, "fields.csv:5:", "expected 4 fields", "got 3");
 }
@@ -197,7 +179,7 @@ static void test_wrong_field_count(void **state)
 static void test_non_monotonic_time(void **state)
 {
   (void)state;
-  const char *p = tpath("backwards.csv");
+  const char *p = gbt_tpath("backwards.csv");
   write_text(p, "time,x,y,z\n0.00,1,2,3\n0.01,1,2,3\n0.02,1,2,3\n0.015,1,2,3\n0.03,1,2,3\n");
   expect(p, NULL, GB_ERANGE, "backwards.csv:5:", "0.015", "0.02 on line 4");
 }
@@ -205,7 +187,7 @@ static void test_non_monotonic_time(void **state)
 static void test_duplicate_time(void **state)
 {
   (void)state;
-  const char *p = tpath("dup.csv");
+  const char *p = gbt_tpath("dup.csv");
   write_text(p, "t_ms,x,y,z\n0,1,2,3\n10,1,2,3\n20,1,2,3\n20,1,2,3\n30,1,2,3\n");
   expect(p, NULL, GB_ERANGE, "dup.csv:5:", "duplicate time 20", "line 4");
 }
@@ -213,7 +195,7 @@ static void test_duplicate_time(void **state)
 static void test_bad_iso_time(void **state)
 {
   (void)state;
-  const char *p = tpath("iso_bad.csv");
+  const char *p = gbt_tpath("iso_bad.csv");
   write_text(p, "timestamp,x,y,z\n2026-03-02T07:00:00.000Z,1,2,3\n2026-03-02T07:00:00.010Z,1,2,3\n"
                 "2026-03-02T07:00:61.020Z,1,2,3\n");
   expect(p, NULL, GB_EFORMAT, "iso_bad.csv:4:", "ISO 8601", "07:00:61");
@@ -222,7 +204,7 @@ static void test_bad_iso_time(void **state)
 static void test_unknown_column_and_units(void **state)
 {
   (void)state;
-  const char *p = tpath("cols.csv");
+  const char *p = gbt_tpath("cols.csv");
   write_text(p, "t,a1,a2,a3\n0,1,2,3\n0.01,1,2,3\n");
   gb_source_opts o;
   gb_source_opts_init(&o);
@@ -245,7 +227,7 @@ static void test_truncated_wav(void **state)
   (void)state;
   float x[3 * 100];
   for (int i = 0; i < 300; i++) x[i] = (float)i;
-  const char *p = tpath("cut.wav");
+  const char *p = gbt_tpath("cut.wav");
   write_float_wav(p, 3, x, 100);
   /* keep the header and 34.5 frames of data */
   FILE *f = fopen(p, "rb");
@@ -263,7 +245,7 @@ static void test_truncated_wav(void **state)
 static void test_garbage_wav(void **state)
 {
   (void)state;
-  const char *p = tpath("garbage.wav");
+  const char *p = gbt_tpath("garbage.wav");
   FILE *f = fopen(p, "wb");
   for (int i = 0; i < 4000; i++) fputc((i * 7919 + 13) % 251, f);
   fclose(f);
@@ -273,14 +255,14 @@ static void test_garbage_wav(void **state)
 static void test_directory_and_missing(void **state)
 {
   (void)state;
-  expect(tmpdir, NULL, GB_EIO, "directory", NULL, NULL);
-  expect(tpath("no_such_file.wav"), NULL, GB_ENOENT, "cannot open", "No such file", NULL);
+  expect(gbt_tmpdir(), NULL, GB_EIO, "directory", NULL, NULL);
+  expect(gbt_tpath("no_such_file.wav"), NULL, GB_ENOENT, "cannot open", "No such file", NULL);
 }
 
 static void test_csv_without_time_or_rate(void **state)
 {
   (void)state;
-  const char *p = tpath("notime.csv");
+  const char *p = gbt_tpath("notime.csv");
   write_text(p, "x,y,z\n1,2,3\n1,2,3\n");
   expect(p, NULL, GB_EINVAL, "notime.csv:1:", "no time column", "--rate");
   gb_source_opts o;
@@ -289,7 +271,7 @@ static void test_csv_without_time_or_rate(void **state)
   expect(p, &o, GB_EINVAL, "notime.csv:1:", "--rate", NULL);
   o.rate_hz = 250000; /* beyond any accelerometer */
   expect(p, &o, GB_ERANGE, "out of range", NULL, NULL);
-  p = tpath("index.csv");
+  p = gbt_tpath("index.csv");
   write_text(p, "samples,acc_x,acc_y,acc_z\n0,1,2,3\n1,1,2,3\n");
   expect(p, NULL, GB_EINVAL, "index.csv:1:", "sample numbers", "--rate");
 }
@@ -302,7 +284,7 @@ static void test_integer_pcm_without_full_scale(void **state)
   fi.samplerate = 100;
   fi.channels = 3;
   fi.format = SF_FORMAT_FLAC | SF_FORMAT_PCM_16;
-  const char *p = tpath("noscale.flac");
+  const char *p = gbt_tpath("noscale.flac");
   SNDFILE *sf = sf_open(p, SFM_WRITE, &fi);
   short q[300] = {0};
   sf_writef_short(sf, q, 100);
@@ -313,10 +295,10 @@ static void test_integer_pcm_without_full_scale(void **state)
 static void test_zero_frames_and_single_row(void **state)
 {
   (void)state;
-  const char *p = tpath("zero.wav");
+  const char *p = gbt_tpath("zero.wav");
   write_float_wav(p, 3, NULL, 0);
   expect(p, NULL, GB_ETOOSHORT, "0 frames", "sample 0", NULL);
-  p = tpath("onerow.csv");
+  p = gbt_tpath("onerow.csv");
   write_text(p, "t,x,y,z\n0,1,2,3\n");
   expect(p, NULL, GB_ETOOSHORT, "onerow.csv:2:", "at least 2 rows", NULL);
 }
@@ -324,11 +306,11 @@ static void test_zero_frames_and_single_row(void **state)
 static void test_latin1_header(void **state)
 {
   (void)state;
-  const char *p = tpath("latin1.csv");
+  const char *p = gbt_tpath("latin1.csv");
   write_text(p, "t,acc\xe9l_x,acc\xe9l_y,acc\xe9l_z\n0,1,2,3\n0.01,1,2,3\n");
   expect(p, NULL, GB_EFORMAT, "latin1.csv:1:", "UTF-8", "0xE9");
   /* the same names in UTF-8 are fine */
-  p = tpath("utf8.csv");
+  p = gbt_tpath("utf8.csv");
   write_text(p, "t,acc\xc3\xa9l_x,acc\xc3\xa9l_y,acc\xc3\xa9l_z\n0,1,2,3\n0.01,1,2,3\n");
   char msg[1200];
   assert_int_equal(open_and_read(p, NULL, msg, sizeof msg), GB_OK);
@@ -337,7 +319,7 @@ static void test_latin1_header(void **state)
 static void test_binary_with_csv_name(void **state)
 {
   (void)state;
-  const char *p = tpath("binary.csv");
+  const char *p = gbt_tpath("binary.csv");
   FILE *f = fopen(p, "wb");
   fputs("t,x,y,z\n0,1,2,3\n", f);
   for (int i = 0; i < 40; i++) fputc(i % 3 ? 0x01 : ',', f);
@@ -376,7 +358,7 @@ static void test_random_csv_never_crashes(void **state)
       x ^= x << 13, x ^= x >> 7, x ^= x << 17;
       text[x % k] = alphabet[(x >> 20) % (sizeof alphabet - 1)];
     }
-    const char *p = tpath("fuzz.csv");
+    const char *p = gbt_tpath("fuzz.csv");
     write_text(p, text);
     gb_source_opts o;
     gb_source_opts_init(&o);

@@ -18,37 +18,19 @@
 #include <sndfile.h>
 
 #include "gaitbatch/source.h"
+#include "helpers/io_files.h"
 #include "gaitbatch/status.h"
-
-static char tmpdir[512];
-
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-  (void)sb, (void)flag, (void)ftw;
-  return remove(p);
-}
 
 static int setup(void **state)
 {
   (void)state;
-  const char *base = getenv("TMPDIR");
-  snprintf(tmpdir, sizeof tmpdir, "%s/gb_io_snd_XXXXXX", base && *base ? base : "/tmp");
-  return mkdtemp(tmpdir) ? 0 : -1;
+  return gbt_tmpdir_make("gb_io_snd");
 }
 
 static int teardown(void **state)
 {
   (void)state;
-  return nftw(tmpdir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *tpath(const char *name)
-{
-  static char buf[4][700];
-  static int i;
-  i = (i + 1) % 4;
-  snprintf(buf[i], sizeof buf[i], "%s/%s", tmpdir, name);
-  return buf[i];
+  return gbt_tmpdir_remove();
 }
 
 /* Writes frames with libsndfile; data is float or short depending on fmt. */
@@ -71,38 +53,6 @@ static void write_snd(const char *path, int format, int channels, int rate, cons
 }
 
 /* Reads the whole source in blocks of `block` frames. */
-static float *read_all(const char *path, const gb_source_opts *o, size_t block, size_t *nframes,
-                       gb_source **keep)
-{
-  gb_source *s = NULL;
-  int rc = gb_source_open(path, o, &s);
-  if (rc) print_error("open %s: %s\n", path, gb_source_errmsg(s));
-  assert_int_equal(rc, GB_OK);
-  int ch = gb_source_get_info(s)->channels;
-  size_t cap = 1024, n = 0;
-  float *all = malloc(cap * (size_t)ch * sizeof *all);
-  float *blk = malloc(block * (size_t)ch * sizeof *blk);
-  for (;;) {
-    size_t got = 0;
-    rc = gb_source_read(s, blk, block, &got);
-    if (rc) print_error("read %s: %s\n", path, gb_source_errmsg(s));
-    assert_int_equal(rc, GB_OK);
-    if (!got) break;
-    assert_true(got <= block);
-    if (n + got > cap) {
-      while (n + got > cap) cap *= 2;
-      all = realloc(all, cap * (size_t)ch * sizeof *all);
-    }
-    memcpy(all + n * (size_t)ch, blk, got * (size_t)ch * sizeof *blk);
-    n += got;
-  }
-  free(blk);
-  *nframes = n;
-  if (keep) *keep = s;
-  else gb_source_free(s);
-  return all;
-}
-
 #define N 1500
 
 static void fill_signal(float *x, int ch, int n, double scale)
@@ -117,11 +67,11 @@ static void test_wav_float_g(void **state)
   (void)state;
   float *x = malloc(sizeof(float) * N * 3);
   fill_signal(x, 3, N, 1.0);
-  const char *p = tpath("float_g.wav");
+  const char *p = gbt_tpath("float_g.wav");
   write_snd(p, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 3, 200, x, N, NULL, NULL);
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 4096, &n, &s);
+  float *y = gbt_read_all(p, NULL, 4096, &n, &s);
   const gb_source_info *in = gb_source_get_info(s);
   assert_string_equal(in->format, "wav");
   assert_true(in->rate_hz == 200.0);
@@ -142,14 +92,14 @@ static void test_wav_float_ms2(void **state)
   float *g = malloc(sizeof(float) * N * 3), *ms2 = malloc(sizeof(float) * N * 3);
   fill_signal(g, 3, N, 1.0);
   for (int i = 0; i < N * 3; i++) ms2[i] = (float)(g[i] * GB_STANDARD_GRAVITY);
-  const char *p = tpath("float_ms2.wav");
+  const char *p = gbt_tpath("float_ms2.wav");
   write_snd(p, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 3, 100, ms2, N, NULL, NULL);
   gb_source_opts o;
   gb_source_opts_init(&o);
   o.units = GB_UNITS_MS2;
   o.units_set = 1;
   size_t n;
-  float *y = read_all(p, &o, 512, &n, NULL);
+  float *y = gbt_read_all(p, &o, 512, &n, NULL);
   assert_int_equal(n, N);
   for (int i = 0; i < N * 3; i++) {
     assert_true(y[i] == (float)(ms2[i] / 9.80665));
@@ -165,11 +115,11 @@ static void test_flac16_fullscale_comment(void **state)
   (void)state;
   short *q = malloc(sizeof(short) * N * 3);
   for (int i = 0; i < N * 3; i++) q[i] = (short)((i * 7919) % 65536 - 32768);
-  const char *p = tpath("pcm16.flac");
+  const char *p = gbt_tpath("pcm16.flac");
   write_snd(p, SF_FORMAT_FLAC | SF_FORMAT_PCM_16, 3, 100, q, N, "synth v1 fullscale_g=16", NULL);
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 1000, &n, &s);
+  float *y = gbt_read_all(p, NULL, 1000, &n, &s);
   assert_string_equal(gb_source_get_info(s)->format, "flac");
   assert_true(gb_source_get_info(s)->full_scale_g == 16.0);
   assert_int_equal(n, N);
@@ -184,14 +134,14 @@ static void test_pcm_full_scale_from_opts(void **state)
   (void)state;
   short *q = malloc(sizeof(short) * N * 3);
   for (int i = 0; i < N * 3; i++) q[i] = (short)(((i * 104729) % 65536) - 32768);
-  const char *p = tpath("pcm16.wav");
+  const char *p = gbt_tpath("pcm16.wav");
   write_snd(p, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 3, 50, q, N, NULL, NULL);
   gb_source_opts o;
   gb_source_opts_init(&o);
   o.full_scale_g = 8;
   size_t n;
   gb_source *s;
-  float *y = read_all(p, &o, 7, &n, &s);
+  float *y = gbt_read_all(p, &o, 7, &n, &s);
   assert_true(gb_source_get_info(s)->full_scale_g == 8.0);
   assert_true(gb_source_get_info(s)->rate_hz == 50.0);
   assert_int_equal(n, N);
@@ -206,11 +156,11 @@ static void test_one_channel(void **state)
   (void)state;
   float x[N];
   fill_signal(x, 1, N, 2.0);
-  const char *p = tpath("mono.caf");
+  const char *p = gbt_tpath("mono.caf");
   write_snd(p, SF_FORMAT_CAF | SF_FORMAT_FLOAT, 1, 500, x, N, NULL, NULL);
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 333, &n, &s);
+  float *y = gbt_read_all(p, NULL, 333, &n, &s);
   assert_string_equal(gb_source_get_info(s)->format, "caf");
   assert_int_equal(gb_source_get_info(s)->channels, 1);
   assert_int_equal(n, N);
@@ -229,14 +179,14 @@ static void test_openmovement_wav(void **state)
     q[i * 4 + 2] = (short)(2000 * cos(0.07 * i));
     q[i * 4 + 3] = (short)(i % 300); /* aux: dropped */
   }
-  const char *p = tpath("om.wav");
+  const char *p = gbt_tpath("om.wav");
   write_snd(p, SF_FORMAT_WAV | SF_FORMAT_PCM_16, 4, 100, q, N,
             "Channel-1: Accel-X\nScale-1: 8\nChannel-2: Accel-Y\nScale-2: 4\nChannel-3: Accel-Z\n"
             "Scale-3: 8\nChannel-4: Aux\nScale-4: 1\n",
             "2014-06-17 12:34:56.000");
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 4096, &n, &s);
+  float *y = gbt_read_all(p, NULL, 4096, &n, &s);
   const gb_source_info *in = gb_source_get_info(s);
   assert_string_equal(in->format, "openmovement-wav");
   assert_string_equal(in->start_iso, "2014-06-17T12:34:56.000");
@@ -260,12 +210,12 @@ static void test_block_size_independence(void **state)
   fill_signal(x, 3, N, 1.0);
   x[3 * 100 + 1] = NAN; /* repaired the same way whatever the block size */
   x[3 * 101 + 1] = INFINITY;
-  const char *p = tpath("blocks.w64");
+  const char *p = gbt_tpath("blocks.w64");
   write_snd(p, SF_FORMAT_W64 | SF_FORMAT_FLOAT, 3, 100, x, N, NULL, NULL);
   size_t n1, n7, n4096;
-  float *a = read_all(p, NULL, 1, &n1, NULL);
-  float *b = read_all(p, NULL, 7, &n7, NULL);
-  float *c = read_all(p, NULL, 4096, &n4096, NULL);
+  float *a = gbt_read_all(p, NULL, 1, &n1, NULL);
+  float *b = gbt_read_all(p, NULL, 7, &n7, NULL);
+  float *c = gbt_read_all(p, NULL, 4096, &n4096, NULL);
   assert_int_equal(n1, N);
   assert_int_equal(n7, N);
   assert_int_equal(n4096, N);
@@ -285,11 +235,11 @@ static void test_short_nan_runs_repaired(void **state)
   for (int i = 200; i < 203; i++) x[3 * i + 2] = NAN; /* a run of 3: repaired */
   x[3 * 500 + 0] = -INFINITY;                          /* isolated */
   x[0] = NAN;                                          /* at the start: next valid value */
-  const char *p = tpath("nan.wav");
+  const char *p = gbt_tpath("nan.wav");
   write_snd(p, SF_FORMAT_WAV | SF_FORMAT_FLOAT, 3, 100, x, N, NULL, NULL);
   size_t n;
   gb_source *s;
-  float *y = read_all(p, NULL, 64, &n, &s);
+  float *y = gbt_read_all(p, NULL, 64, &n, &s);
   assert_int_equal(n, N);
   assert_true(y[0] == x[3]);
   for (int i = 200; i < 203; i++) assert_true(y[3 * i + 2] == x[3 * 199 + 2]);
