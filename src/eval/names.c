@@ -1,27 +1,25 @@
-/* Class names of the truth contract (notes: truth format). They mirror
- * gb_event_kind_name(), gb_landing_name() and gb_landing_pattern_name() of the
- * analyzer so that truth files and reports use the same words. */
+/* Class names of the truth contract (README: ground-truth format): the analyzer's
+ * words for event kinds, landings and landing patterns, so that truth files and
+ * reports use the same ones ("forefoot" is read as midfoot: one class). */
 #include <stddef.h>
 #include <strings.h>
 
 #include "eval/eval_internal.h"
 #include "gaitbatch/analyzer.h"
 
-static const char *const event_names[] = {NULL,        "warmup_missing", "surge",
-                                          "fatigue_drift", "abrupt_stop", "irregular",
-                                          "asymmetry", "trunk_lean",  "warmup"};
-
+/* Event kinds run from GB_EVENT_WARMUP_MISSING (1) to GB_EVENT_WARMUP; the words
+ * are the analyzer's own (gb_event_kind_name), so there is one list to keep. */
 int gb_eval_event_kind_parse(const char *s)
 {
-  for (int k = 1; k < (int)(sizeof event_names / sizeof *event_names); k++)
-    if (strcasecmp(s, event_names[k]) == 0) return k;
+  for (int k = GB_EVENT_WARMUP_MISSING; k <= GB_EVENT_WARMUP; k++)
+    if (strcasecmp(s, gb_event_kind_name((gb_event_kind)k)) == 0) return k;
   return -1;
 }
 
 const char *gb_eval_event_kind_str(int kind)
 {
-  if (kind < 1 || kind >= (int)(sizeof event_names / sizeof *event_names)) return "?";
-  return event_names[kind];
+  if (kind < GB_EVENT_WARMUP_MISSING || kind > GB_EVENT_WARMUP) return "?";
+  return gb_event_kind_name((gb_event_kind)kind);
 }
 
 int gb_eval_landing_parse(const char *s)
