@@ -229,10 +229,14 @@ int synth_stepgen_next(synth_stepgen *g, synth_step *out)
    * shows the same symmetry index a (Zifchock et al., Gait Posture 2008: symmetry
    * indices of vertical force peaks, loading rate and tibial shock; running
    * asymmetry shows in ground-contact time, e.g. the contact-time balance of
-   * trunk-worn running pods). Step times stay symmetric. */
+   * trunk-worn running pods). Step times stay symmetric. Walking steps keep
+   * symmetric contact times: a walking stance overlaps the other leg's (double
+   * support), and shortening one would leave its force hump below body weight,
+   * which is no gait at all (the asymmetry is planted over the running part). */
   double side_sign = out->side == 0 ? 1.0 : -1.0;
+  double tc_asym = st.kind == SYNTH_RUN ? side_sign * 0.5 * s->asymmetry_pct / 100.0 : 0.0;
   out->tc = st.duty * 2.0 * Tn * (1.0 + 0.03 * clampd(synth_rng_gauss(r), -3, 3)) *
-            (1.0 - side_sign * 0.5 * s->asymmetry_pct / 100.0);
+            (1.0 - tc_asym);
   double u = synth_rng_uniform(r);
   out->rearfoot = st.kind == SYNTH_WALK ? 1 : (u < s->rearfoot_share);
   /* Own-leg shock at the tibia, in g above gravity: rearfoot impact_g - 1; midfoot/forefoot
