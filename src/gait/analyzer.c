@@ -32,12 +32,18 @@ struct gb_analyzer {
   gb_contacts *contacts;
   gb_posture *posture;
   gb_cadence_table rows;
-  uint64_t n_frames;
+  uint64_t n_frames;     /* frames run through the stages (a multiple of GB_CHUNK until finish) */
+  uint64_t n_pushed;     /* frames accepted by push (n_frames + n_pend) */
   double hint_spm;
   gb_stage_times times;  /* wall (CLOCK_MONOTONIC) sums; see mono_s() */
   double cpu0, wall0;    /* thread CPU and wall clock at create */
   float vert[GB_CHUNK], mag[GB_CHUNK], dec[GB_CHUNK + 1];
   gb_slow_row slow[GB_CHUNK + 1];
+  /* frames of the chunk not yet complete: chunks start at absolute multiples of
+   * GB_CHUNK from the recording start, so the cadence hint given to contacts (updated
+   * once per chunk) and every stage call are the same for any split into pushes */
+  size_t n_pend;
+  float pend[GB_CHUNK * 3];
 };
 
 /* Stage timing for `gaitbatch bench` (never affects results). Thread CPU time
@@ -176,6 +182,35 @@ static int all_finite(const float *x, size_t n)
   return !bad;
 }
 
+/* One chunk of n <= GB_CHUNK frames through every stage; chunk k covers frames
+ * [k * GB_CHUNK, (k + 1) * GB_CHUNK) of the recording (the last may be shorter). */
+static int run_chunk(gb_analyzer *a, const float *raw, size_t n)
+{
+  double c0 = mono_s();
+  size_t n_dec = 0, n_slow = 0;
+  gb_preproc_run(&a->pre, raw, n, a->vert, a->mag, a->dec, &n_dec, a->slow, &n_slow);
+  double c1 = mono_s();
+  size_t before = a->rows.n;
+  int rc = gb_cadence_push(a->cad, a->dec, n_dec, &a->rows);
+  if (rc) return stage_err(a, rc, "cadence");
+  if (a->rows.n > before) a->hint_spm = a->rows.rows[a->rows.n - 1].cadence_spm;
+  double c2 = mono_s(), c3 = c2;
+  if (n_slow) { /* one slow row per GB_SLOW_BLOCK_S: most chunks have none */
+    if ((rc = feed_slow(a, a->slow, n_slow))) return rc;
+    c3 = mono_s();
+  }
+  double t0 = (double)a->n_frames / a->in.sample_rate_hz;
+  if ((rc = gb_contacts_push(a->contacts, a->vert, a->mag, raw, n, t0, a->hint_spm)))
+    return stage_err(a, rc, "contacts");
+  double c4 = mono_s();
+  a->times.preprocess_s += c1 - c0;
+  a->times.cadence_s += c2 - c1;
+  a->times.posture_s += c3 - c2;
+  a->times.contacts_s += c4 - c3;
+  a->n_frames += n;
+  return 0;
+}
+
 int gb_analyzer_push(gb_analyzer *a, const float *frames, size_t n_frames)
 {
   if (!a) return GB_EINVAL;
@@ -193,35 +228,27 @@ int gb_analyzer_push(gb_analyzer *a, const float *frames, size_t n_frames)
     a->failed = 1;
     return gb_err(a->err, sizeof a->err, GB_ERANGE,
                   "sample %" PRIu64 ", channel %d: %s; expected a finite acceleration in g",
-                  a->n_frames + i / (size_t)ch, (int)(i % (size_t)ch) + 1,
+                  a->n_pushed + i / (size_t)ch, (int)(i % (size_t)ch) + 1,
                   isnan(frames[i]) ? "NaN" : "Inf");
   }
-  double c0 = mono_s(); /* each chunk's last reading starts the next chunk */
-  for (size_t off = 0; off < n_frames; off += GB_CHUNK) {
-    size_t n = n_frames - off < GB_CHUNK ? n_frames - off : GB_CHUNK;
-    const float *raw = frames + off * (size_t)ch;
-    size_t n_dec = 0, n_slow = 0;
-    gb_preproc_run(&a->pre, raw, n, a->vert, a->mag, a->dec, &n_dec, a->slow, &n_slow);
-    double c1 = mono_s();
-    size_t before = a->rows.n;
-    int rc = gb_cadence_push(a->cad, a->dec, n_dec, &a->rows);
-    if (rc) return stage_err(a, rc, "cadence");
-    if (a->rows.n > before) a->hint_spm = a->rows.rows[a->rows.n - 1].cadence_spm;
-    double c2 = mono_s(), c3 = c2;
-    if (n_slow) { /* one slow row per GB_SLOW_BLOCK_S: most chunks have none */
-      if ((rc = feed_slow(a, a->slow, n_slow))) return rc;
-      c3 = mono_s();
-    }
-    double t0 = (double)a->n_frames / a->in.sample_rate_hz;
-    if ((rc = gb_contacts_push(a->contacts, a->vert, a->mag, raw, n, t0, a->hint_spm)))
-      return stage_err(a, rc, "contacts");
-    double c4 = mono_s();
-    a->times.preprocess_s += c1 - c0;
-    a->times.cadence_s += c2 - c1;
-    a->times.posture_s += c3 - c2;
-    a->times.contacts_s += c4 - c3;
-    a->n_frames += n;
-    c0 = c4;
+  a->n_pushed += n_frames;
+  size_t off = 0;
+  int rc;
+  if (a->n_pend > 0) { /* complete the pending chunk first */
+    size_t take = GB_CHUNK - a->n_pend;
+    if (take > n_frames) take = n_frames;
+    memcpy(a->pend + a->n_pend * (size_t)ch, frames, take * (size_t)ch * sizeof *frames);
+    a->n_pend += take;
+    off = take;
+    if (a->n_pend < GB_CHUNK) return 0;
+    a->n_pend = 0;
+    if ((rc = run_chunk(a, a->pend, GB_CHUNK))) return rc;
+  }
+  for (; n_frames - off >= GB_CHUNK; off += GB_CHUNK)
+    if ((rc = run_chunk(a, frames + off * (size_t)ch, GB_CHUNK))) return rc;
+  if (off < n_frames) { /* a partial chunk waits for the next push or finish */
+    a->n_pend = n_frames - off;
+    memcpy(a->pend, frames + off * (size_t)ch, a->n_pend * (size_t)ch * sizeof *frames);
   }
   return 0;
 }
@@ -283,6 +310,12 @@ int gb_analyzer_finish(gb_analyzer *a, gb_result **out)
   if (a->failed) return GB_EINVAL;
   if (a->finished) return fail(a, GB_EINVAL, "finish called twice");
   a->finished = 1;
+  if (a->n_pend > 0) { /* the recording's last, partial chunk */
+    size_t n = a->n_pend;
+    a->n_pend = 0;
+    int rc = run_chunk(a, a->pend, n);
+    if (rc) return rc;
+  }
   double c_start = mono_s();
   int rc = finish_tables(a, out);
   a->times.finish_s += mono_s() - c_start;

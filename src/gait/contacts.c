@@ -1002,6 +1002,12 @@ int gb_contacts_finish(gb_contacts *c, gb_step **steps, size_t *n_steps)
     if (tail_contact(c) < 0) return GB_ENOMEM;
   }
   if (c->unilateral) drop_other_leg(c->steps, &c->n_steps);
+  /* the table grew by doubling: return the unused capacity (up to half of it, more
+   * after drop_other_leg) before the result is held through events and report writing */
+  if (c->n_steps > 0 && c->n_steps < c->cap_steps) {
+    gb_step *shrunk = realloc(c->steps, c->n_steps * sizeof *shrunk);
+    if (shrunk) c->steps = shrunk;
+  }
   *steps = c->steps;
   *n_steps = c->n_steps;
   c->steps = NULL;

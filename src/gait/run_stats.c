@@ -2,6 +2,7 @@
 #include "gait/run_stats.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 static int cmp_f(const void *a, const void *b)
@@ -10,8 +11,8 @@ static int cmp_f(const void *a, const void *b)
   return (x > y) - (x < y);
 }
 
-/* Sorted copy of the finite values; *m = count. NULL when none or no memory. */
-static float *sorted_finite(const float *x, size_t n, size_t *m)
+/* Copy of the finite values; *m = count. NULL when none or no memory. */
+static float *finite_copy(const float *x, size_t n, size_t *m)
 {
   *m = 0;
   float *c = malloc((n ? n : 1) * sizeof(float));
@@ -19,21 +20,74 @@ static float *sorted_finite(const float *x, size_t n, size_t *m)
   for (size_t i = 0; i < n; i++)
     if (isfinite(x[i])) c[(*m)++] = x[i];
   if (*m == 0) { free(c); return NULL; }
-  qsort(c, *m, sizeof(float), cmp_f);
   return c;
+}
+
+static void swap_f(float *a, float *b)
+{
+  float t = *a;
+  *a = *b;
+  *b = t;
+}
+
+/* Rearranges c[0..m) so that c[k] is the value a full sort puts at k, with nothing
+ * greater before it and nothing smaller after it: Hoare's FIND (quickselect, CACM
+ * 4(7) 1961) with a median-of-three pivot, O(m) on average instead of the sort's
+ * O(m log m). A range that shrinks too slowly (adversarial input) is sorted
+ * instead, bounding the worst case at O(m log m). */
+static void select_kth(float *c, size_t m, size_t k)
+{
+  ptrdiff_t lo = 0, hi = (ptrdiff_t)m - 1, kk = (ptrdiff_t)k;
+  int budget = 16;
+  for (size_t s = m; s > 1; s >>= 1) budget += 2; /* 2·log2(m) + 16 rounds */
+  while (hi > lo) {
+    if (hi - lo < 16 || budget-- == 0) {
+      qsort(c + lo, (size_t)(hi - lo + 1), sizeof(float), cmp_f);
+      return;
+    }
+    ptrdiff_t mid = lo + (hi - lo) / 2;
+    if (c[mid] < c[lo]) swap_f(&c[mid], &c[lo]);
+    if (c[hi] < c[lo]) swap_f(&c[hi], &c[lo]);
+    if (c[hi] < c[mid]) swap_f(&c[hi], &c[mid]);
+    const float pv = c[mid]; /* c[lo] <= pv <= c[hi]: both scans stop inside the range */
+    ptrdiff_t i = lo, j = hi;
+    while (i <= j) {
+      while (c[i] < pv) i++;
+      while (c[j] > pv) j--;
+      if (i <= j) {
+        swap_f(&c[i], &c[j]);
+        i++;
+        j--;
+      }
+    }
+    /* c[lo..j] <= pv, c[i..hi] >= pv, and anything between equals pv */
+    if (kk <= j)
+      hi = j;
+    else if (kk >= i)
+      lo = i;
+    else
+      return;
+  }
 }
 
 float gb_rs_percentile(const float *x, size_t n, double p)
 {
   size_t m;
-  float *c = sorted_finite(x, n, &m);
+  float *c = finite_copy(x, n, &m);
   if (!c) return NAN;
   if (p < 0) p = 0;
   if (p > 1) p = 1;
   double h = (double)(m - 1) * p;
   size_t lo = (size_t)floor(h);
-  size_t hi = lo + 1 < m ? lo + 1 : lo;
-  double v = c[lo] + (h - (double)lo) * ((double)c[hi] - c[lo]);
+  /* order statistics lo and lo + 1 (the smallest value after the selected one) */
+  select_kth(c, m, lo);
+  float c_lo = c[lo], c_hi = c_lo;
+  if (lo + 1 < m) {
+    c_hi = c[lo + 1];
+    for (size_t i = lo + 2; i < m; i++)
+      if (c[i] < c_hi) c_hi = c[i];
+  }
+  double v = c_lo + (h - (double)lo) * ((double)c_hi - c_lo);
   free(c);
   return (float)v;
 }

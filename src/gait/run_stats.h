@@ -6,10 +6,11 @@
 #include <stddef.h>
 #include "gaitbatch/analyzer.h"
 
-/* Median (mean of the two middle values for an even count), on a sorted copy. */
+/* Median (mean of the two middle values for an even count). */
 float gb_rs_median(const float *x, size_t n);
 /* Percentile p in [0, 1]: linear interpolation between order statistics
- * (Hyndman & Fan 1996 type 7, the R/NumPy default): h = (m − 1)·p. */
+ * (Hyndman & Fan 1996 type 7, the R/NumPy default): h = (m − 1)·p. The order
+ * statistics come from a selection (quickselect) on a copy, not a full sort. */
 float gb_rs_percentile(const float *x, size_t n, double p);
 void gb_rs_mean_sd(const float *x, size_t n, double *mean, double *sd);
 /* Kind of the bout holding time t (GB_BOUT_OTHER when no bout covers it). */

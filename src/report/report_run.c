@@ -1,5 +1,7 @@
 /* Per-run report OUT/runs/<run_id>.h5 (DESIGN §8): write and read back. */
 #include <math.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +20,20 @@
       goto fail;                                                         \
     }                                                                    \
   } while (0)
+
+/* 1 when gb_step (analyzer.h) and rp_step_row (report_schema.h) have the same size
+ * and every field the same type at the same offset: a compile-time constant. */
+#define STEP_FIELD_SAME(f, T)                                                        \
+  (offsetof(gb_step, f) == offsetof(rp_step_row, f) &&                               \
+   _Generic(((gb_step *)0)->f, T: 1, default: 0) &&                                  \
+   _Generic(((rp_step_row *)0)->f, T: 1, default: 0))
+#define STEP_LAYOUT_SAME                                                             \
+  (sizeof(gb_step) == sizeof(rp_step_row) && STEP_FIELD_SAME(t_s, double) &&         \
+   STEP_FIELD_SAME(peak_g, float) && STEP_FIELD_SAME(loading_rate_gps, float) &&     \
+   STEP_FIELD_SAME(time_to_peak_ms, float) && STEP_FIELD_SAME(impact_ratio, float) && \
+   STEP_FIELD_SAME(contact_time_ms, float) && STEP_FIELD_SAME(vertical_osc_cm, float) && \
+   STEP_FIELD_SAME(landing, int8_t) && STEP_FIELD_SAME(clipped, int8_t) &&          \
+   STEP_FIELD_SAME(side, int8_t) && STEP_FIELD_SAME(bout_kind, int8_t))
 
 /* Splits meta->extra ("key=value\n" lines) into meta_<key> attributes. Keys are
  * sanitized for the attribute name ([A-Za-z0-9_-], others '_', made unique); the
@@ -123,25 +139,28 @@ static int write_run_impl(rp_out *out, const char *path, const gb_run_meta *meta
   CK(rp_table_write(root, &rp_tab_cadence, res->cadence, res->n_cadence, NULL),
      "writing /cadence");
 
-  size_t nmax = res->n_steps;
-  if (res->n_bouts > nmax) nmax = res->n_bouts;
-  if (res->n_events > nmax) nmax = res->n_events;
-  if (n_flags > nmax) nmax = n_flags;
-  buf = calloc(nmax ? nmax : 1, sizeof(rp_flag_row) > sizeof(rp_step_row) ? sizeof(rp_flag_row)
-                                                                            : sizeof(rp_step_row));
-  if (!buf) {
-    rc = gb_err(err, errlen, GB_ENOMEM, "%s: out of memory for %zu rows", path, nmax);
-    goto fail;
+  /* /steps: gb_step and rp_step_row hold the same fields in the same order, so the
+   * result's table is written as it is (no copy of a 24 h file's ~10 MB of steps);
+   * only a compiler that lays them out differently takes the converting copy. The
+   * other tables are small; each gets a buffer sized by its own row type. */
+  const void *step_rows = res->steps;
+  if (!STEP_LAYOUT_SAME && res->n_steps) {
+    rp_step_row *st = calloc(res->n_steps, sizeof *st);
+    if (!(buf = st)) {
+      rc = gb_err(err, errlen, GB_ENOMEM, "%s: out of memory for %zu steps", path, res->n_steps);
+      goto fail;
+    }
+    for (size_t i = 0; i < res->n_steps; i++) {
+      const gb_step *s = &res->steps[i];
+      st[i] = (rp_step_row){s->t_s, s->peak_g, s->loading_rate_gps, s->time_to_peak_ms,
+                            s->impact_ratio, s->contact_time_ms, s->vertical_osc_cm,
+                            s->landing, s->clipped, s->side, s->bout_kind};
+    }
+    step_rows = st;
   }
-
-  rp_step_row *st = buf;
-  for (size_t i = 0; i < res->n_steps; i++) {
-    const gb_step *s = &res->steps[i];
-    st[i] = (rp_step_row){s->t_s, s->peak_g, s->loading_rate_gps, s->time_to_peak_ms,
-                          s->impact_ratio, s->contact_time_ms, s->vertical_osc_cm,
-                          s->landing, s->clipped, s->side, s->bout_kind};
-  }
-  CK(rp_table_write(root, &rp_tab_steps, st, res->n_steps, &ds), "writing /steps");
+  CK(rp_table_write(root, &rp_tab_steps, step_rows, res->n_steps, &ds), "writing /steps");
+  free(buf);
+  buf = NULL;
   rp_labels_init();
   CK(rp_attr_strs(ds, "landing_labels", rp_landing_labels, 3), "writing /steps landing_labels");
   CK(rp_attr_strs(ds, "bout_kind_labels", rp_bout_kind_labels, 4),
@@ -151,8 +170,11 @@ static int write_run_impl(rp_out *out, const char *path, const gb_run_meta *meta
   H5Dclose(ds);
   ds = H5I_INVALID_HID;
 
-  rp_bout_row *bo = buf;
-  memset(buf, 0, res->n_bouts * sizeof *bo);
+  rp_bout_row *bo = buf = calloc(res->n_bouts ? res->n_bouts : 1, sizeof *bo);
+  if (!buf) {
+    rc = gb_err(err, errlen, GB_ENOMEM, "%s: out of memory for %zu bouts", path, res->n_bouts);
+    goto fail;
+  }
   for (size_t i = 0; i < res->n_bouts; i++) {
     const gb_bout *b = &res->bouts[i];
     bo[i].t_start_s = b->t_start_s;
@@ -162,9 +184,13 @@ static int write_run_impl(rp_out *out, const char *path, const gb_run_meta *meta
     bo[i].cadence_spm = b->cadence_spm;
   }
   CK(rp_table_write(root, &rp_tab_bouts, bo, res->n_bouts, NULL), "writing /bouts");
+  free(buf);
 
-  rp_event_row *ev = buf;
-  memset(buf, 0, res->n_events * sizeof *ev);
+  rp_event_row *ev = buf = calloc(res->n_events ? res->n_events : 1, sizeof *ev);
+  if (!buf) {
+    rc = gb_err(err, errlen, GB_ENOMEM, "%s: out of memory for %zu events", path, res->n_events);
+    goto fail;
+  }
   for (size_t i = 0; i < res->n_events; i++) {
     const gb_event *e = &res->events[i];
     ev[i].t_start_s = e->t_start_s;
@@ -174,8 +200,13 @@ static int write_run_impl(rp_out *out, const char *path, const gb_run_meta *meta
     ev[i].reference = e->reference;
   }
   CK(rp_table_write(root, &rp_tab_events, ev, res->n_events, NULL), "writing /events");
+  free(buf);
 
-  rp_flag_row *fl = buf;
+  rp_flag_row *fl = buf = calloc(n_flags ? n_flags : 1, sizeof *fl);
+  if (!buf) {
+    rc = gb_err(err, errlen, GB_ENOMEM, "%s: out of memory for %zu flags", path, n_flags);
+    goto fail;
+  }
   for (size_t i = 0; i < n_flags; i++) rp_flag_to_row(&flags[i], &fl[i]);
   CK(rp_table_write(root, &rp_tab_flags, fl, n_flags, NULL), "writing /flags");
 

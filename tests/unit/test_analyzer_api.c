@@ -1,7 +1,8 @@
 /* The analyzer's contract: input validation with messages that name the sample,
  * still input (no cadence, one still bout), a run-walk-still sequence (three bouts
- * in order), recordings shorter than one window, enum names, and the fixed cost
- * of an analyzer once the FFT plan exists. */
+ * in order), recordings shorter than one window, enum names, the fixed cost
+ * of an analyzer once the FFT plan exists, and block-size invariance (any split of
+ * a recording into pushes gives bit-identical tables). */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include "gaitbatch/analyzer.h"
 #include "gaitbatch/config.h"
 #include "gaitbatch/status.h"
+#include "helpers/signals.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -289,12 +291,91 @@ static void test_fixed_cost(void **state)
   assert_true(per < 5.0);
 }
 
+/* Runs a recording through the analyzer in pushes of `block` frames (0 = whole). */
+static gb_result *run_blocks(const float *fr, size_t n, double rate, int ch, size_t block)
+{
+  gb_analysis_params p = defaults();
+  gb_analyzer_input in = {rate, ch, GB_LOC_SACRUM, 16};
+  gb_analyzer *a = NULL;
+  assert_int_equal(gb_analyzer_create(&p, &in, &a), 0);
+  if (block == 0) block = n;
+  for (size_t i = 0; i < n; i += block) {
+    size_t m = n - i < block ? n - i : block;
+    if (gb_analyzer_push(a, fr + i * (size_t)ch, m)) fail_msg("%s", gb_analyzer_errmsg(a));
+  }
+  gb_result *r = NULL;
+  if (gb_analyzer_finish(a, &r)) fail_msg("%s", gb_analyzer_errmsg(a));
+  gb_analyzer_free(a);
+  return r;
+}
+
+/* bitwise field equality (NaN-safe; skips the struct's padding bytes) */
+#define SAME_FIELD(x, y, f) (memcmp(&(x).f, &(y).f, sizeof (x).f) == 0)
+
+static void assert_same_steps(const gb_result *a, const gb_result *b, size_t block)
+{
+  if (a->n_steps != b->n_steps)
+    fail_msg("block %zu: %zu steps, whole push %zu", block, b->n_steps, a->n_steps);
+  for (size_t i = 0; i < a->n_steps; i++) {
+    const gb_step x = a->steps[i], y = b->steps[i];
+    if (!(SAME_FIELD(x, y, t_s) && SAME_FIELD(x, y, peak_g) && SAME_FIELD(x, y, loading_rate_gps) &&
+          SAME_FIELD(x, y, time_to_peak_ms) && SAME_FIELD(x, y, impact_ratio) &&
+          SAME_FIELD(x, y, contact_time_ms) && SAME_FIELD(x, y, vertical_osc_cm) &&
+          SAME_FIELD(x, y, landing) && SAME_FIELD(x, y, clipped) && SAME_FIELD(x, y, side) &&
+          SAME_FIELD(x, y, bout_kind)))
+      fail_msg("block %zu: step %zu differs (t %.9f vs %.9f s)", block, i, y.t_s, x.t_s);
+  }
+}
+
+/* Chunk boundaries (and the cadence hint given to contacts once per chunk) are
+ * absolute frame positions: pushing one sacrum recording whole or in blocks of 1,
+ * 333 and 4097 frames gives bit-identical steps and cadence. The cadence ramps so
+ * that the hint changes from chunk to chunk (a split-dependent hint shows). */
+static void test_block_size_invariance(void **state)
+{
+  (void)state;
+  gbt_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.fs = 200;
+  sp.site = GBT_SITE_TRUNK;
+  sp.channels = 3;
+  sp.noise_sd = 0.03;
+  sp.seed = 11;
+  sp.n_seg = 4;
+  sp.seg[0] = (gbt_segment){GBT_STILL, 10, 0, 0, 1, 0, 5, 0, 0};
+  sp.seg[1] = (gbt_segment){GBT_WALK, 30, 105, 120, 1, 0, 5, 0, 0.05};
+  sp.seg[2] = (gbt_segment){GBT_RUN, 50, 155, 188, 1, 0.3, 8, 0, 0.08};
+  sp.seg[3] = (gbt_segment){GBT_RUN, 30, 188, 165, 1, 0.3, 8, 0, 0.08};
+  gbt_signal sig;
+  assert_int_equal(gbt_build(&sp, &sig), 0);
+  gb_result *whole = run_blocks(sig.frames, sig.n, sp.fs, 3, 0);
+  /* the test is only meaningful with many steps and a moving cadence */
+  assert_true(whole->n_steps > 200);
+  assert_true(whole->n_cadence > 100);
+  const size_t blocks[] = {1, 333, 1024, 4097};
+  for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
+    gb_result *r = run_blocks(sig.frames, sig.n, sp.fs, 3, blocks[k]);
+    assert_same_steps(whole, r, blocks[k]);
+    assert_int_equal(r->n_cadence, whole->n_cadence);
+    assert_memory_equal(r->cadence, whole->cadence, whole->n_cadence * sizeof *whole->cadence);
+    assert_int_equal(r->n_bouts, whole->n_bouts);
+    assert_int_equal(r->n_events, whole->n_events);
+    assert_true(SAME_FIELD(r->summary, whole->summary, cadence_mean_spm) &&
+                SAME_FIELD(r->summary, whole->summary, contact_time_ms) &&
+                SAME_FIELD(r->summary, whole->summary, duration_s));
+    gb_result_free(r);
+  }
+  gb_result_free(whole);
+  gbt_free(&sig);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_validation),     cmocka_unit_test(test_still),
       cmocka_unit_test(test_run_walk_still), cmocka_unit_test(test_short_recordings),
       cmocka_unit_test(test_names),          cmocka_unit_test(test_fixed_cost),
+      cmocka_unit_test(test_block_size_invariance),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,7 +1,8 @@
 /* The analyzer's own stages in isolation: preprocess (vertical ≈ +1 g at rest in
  * any orientation, 1-channel sign, decimation, slow rows against hand-computed
  * values, block-size invariance) and bouts (labels and merging from hand-made
- * slow rows and cadence rows). */
+ * slow rows and cadence rows), and the run statistics' percentile (selection on a
+ * copy) against a full sort. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,6 +15,7 @@
 
 #include "gait/bouts.h"
 #include "gait/preprocess.h"
+#include "gait/run_stats.h"
 #include "gaitbatch/config.h"
 
 #ifndef M_PI
@@ -209,6 +211,89 @@ static void test_bouts_merge(void **state)
   gb_bouts_free(b);
 }
 
+static int cmp_flt(const void *a, const void *b)
+{
+  float x = *(const float *)a, y = *(const float *)b;
+  return (x > y) - (x < y);
+}
+
+/* Type-7 percentile the straightforward way: sort the finite values, interpolate. */
+static float ref_percentile(const float *x, size_t n, double p)
+{
+  float *c = malloc((n ? n : 1) * sizeof *c);
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++)
+    if (isfinite(x[i])) c[m++] = x[i];
+  if (m == 0) {
+    free(c);
+    return NAN;
+  }
+  qsort(c, m, sizeof *c, cmp_flt);
+  double h = (double)(m - 1) * p;
+  size_t lo = (size_t)floor(h), hi = lo + 1 < m ? lo + 1 : lo;
+  double v = c[lo] + (h - (double)lo) * ((double)c[hi] - c[lo]);
+  free(c);
+  return (float)v;
+}
+
+static uint64_t g_sel = 0x2545F4914F6CDD1Dull;
+static double sel_rand01(void)
+{
+  g_sel ^= g_sel >> 12;
+  g_sel ^= g_sel << 25;
+  g_sel ^= g_sel >> 27;
+  return (double)((g_sel * 2685821657736338717ull) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* gb_rs_percentile selects instead of sorting: hand-checked values, then bit-identical
+ * to a full sort on random, tied, sorted, reversed, constant and NaN/Inf-holed data. */
+static void test_percentile_selection(void **state)
+{
+  (void)state;
+  const float four[] = {4, 1, 3, 2};
+  assert_true(gb_rs_percentile(four, 4, 0.5) == 2.5f);
+  assert_true(gb_rs_median(four, 3) == 3.0f); /* {4, 1, 3} */
+  float v21[21];
+  for (int i = 0; i < 21; i++) v21[i] = (float)(21 - i); /* 21..1 */
+  assert_true(gb_rs_percentile(v21, 21, 0.95) == 20.0f); /* h = 19 -> 20 */
+  assert_true(gb_rs_percentile(v21, 21, 0.0) == 1.0f);
+  assert_true(gb_rs_percentile(v21, 21, 1.0) == 21.0f);
+  const float holes[] = {NAN, 5, INFINITY, 1, -INFINITY};
+  assert_true(gb_rs_percentile(holes, 5, 0.5) == 3.0f);
+  const float none[] = {NAN, NAN};
+  assert_true(isnan(gb_rs_percentile(none, 2, 0.5)));
+
+  const double ps[] = {0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1};
+  const size_t sizes[] = {1, 2, 3, 7, 16, 17, 100, 1001, 4096, 20000};
+  float *x = malloc(20000 * sizeof *x);
+  size_t checked = 0;
+  for (size_t si = 0; si < sizeof sizes / sizeof sizes[0]; si++) {
+    size_t n = sizes[si];
+    for (int kind = 0; kind < 6; kind++) {
+      for (size_t i = 0; i < n; i++) {
+        double u = sel_rand01();
+        switch (kind) {
+        case 0: x[i] = (float)(10 * u - 3); break;             /* continuous */
+        case 1: x[i] = (float)floor(8 * u); break;             /* many ties */
+        case 2: x[i] = (float)i; break;                        /* sorted */
+        case 3: x[i] = (float)(n - i); break;                  /* reversed */
+        case 4: x[i] = 2.5f; break;                            /* constant */
+        default: x[i] = u < 0.1 ? NAN : u < 0.15 ? INFINITY : (float)(100 * u); /* holes */
+        }
+      }
+      for (size_t k = 0; k <= sizeof ps / sizeof ps[0]; k++) {
+        double p = k < sizeof ps / sizeof ps[0] ? ps[k] : sel_rand01();
+        float got = gb_rs_percentile(x, n, p), want = ref_percentile(x, n, p);
+        if (memcmp(&got, &want, sizeof got) != 0 && !(isnan(got) && isnan(want)))
+          fail_msg("n %zu kind %d p %.4f: %.9g, full sort %.9g", n, kind, p, got, want);
+        checked++;
+      }
+    }
+  }
+  free(x);
+  assert_true(checked == 10 * 6 * 12);
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -217,6 +302,7 @@ int main(void)
       cmocka_unit_test(test_slow_rows),
       cmocka_unit_test(test_block_invariance),
       cmocka_unit_test(test_bouts_merge),
+      cmocka_unit_test(test_percentile_selection),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
