@@ -30,6 +30,7 @@ typedef struct job {
   /* outcome */
   int status;           /* GB_OK or error */
   int reused;
+  int decided;          /* settled by the reuse pass: the pool skips it */
   char err[512];
   gb_result *res;
   gb_flag *flags;
@@ -81,11 +82,43 @@ static int report_is_current(const job *j, const char *input_hash, const char *c
   return 1;
 }
 
+/* Reuses the stored report when it answers this request (same input content,
+ * config, analysis version and metadata): 1 and the job filled, else 0. */
+static int try_reuse(pool *p, job *j, const char *config_hash)
+{
+  char input_hash[17];
+  char herr[256];
+  if (gb_hash_file(j->req->meta.path, input_hash, herr, sizeof herr) == GB_OK) {
+    gb_run_meta stored;
+    gb_run_meta_init(&stored);
+    gb_provenance prov;
+    gb_summary summary;
+    gb_flag *flags = NULL;
+    size_t nf = 0;
+    char rerr[256];
+    int st = gb_report_read_run_summary(j->report_path, &stored, &prov, &summary, &flags, &nf,
+                                        rerr, sizeof rerr);
+    if (st == GB_OK && report_is_current(j, input_hash, config_hash, &stored, &prov)) {
+      j->status = GB_OK;
+      j->reused = 1;
+      j->meta = stored;
+      j->prov = prov;
+      j->summary = summary;
+      j->flags = flags;
+      j->n_flags = nf;
+      return 1;
+    }
+    if (st != GB_OK) logf_locked(p, GB_LOG_WARN, j->req->meta.run_id, "report_unreadable", rerr);
+    gb_run_meta_clear(&stored);
+    free(flags);
+  }
+  return 0;
+}
+
+/* Analyses one job (or, with --summary-only, reads its report). */
 static void run_job(pool *p, job *j)
 {
   const gb_batch_opts *o = p->o;
-  char config_hash[17];
-  gb_hash_hex(gb_config_hash(o->cfg), config_hash);
   struct stat sb;
   if (j->req->invalid[0]) {
     j->status = gb_err(j->err, sizeof j->err, GB_EFORMAT, "%s: %s", j->req->meta.path,
@@ -107,34 +140,6 @@ static void run_job(pool *p, job *j)
     j->reused = 1;
     return;
   }
-  if (have_report && !o->force) {
-    char input_hash[17];
-    char herr[256];
-    if (gb_hash_file(j->req->meta.path, input_hash, herr, sizeof herr) == GB_OK) {
-      gb_run_meta stored;
-      gb_run_meta_init(&stored);
-      gb_provenance prov;
-      gb_summary summary;
-      gb_flag *flags = NULL;
-      size_t nf = 0;
-      char rerr[256];
-      int st = gb_report_read_run_summary(j->report_path, &stored, &prov, &summary, &flags, &nf,
-                                          rerr, sizeof rerr);
-      if (st == GB_OK && report_is_current(j, input_hash, config_hash, &stored, &prov)) {
-        j->status = GB_OK;
-        j->reused = 1;
-        j->meta = stored;
-        j->prov = prov;
-        j->summary = summary;
-        j->flags = flags;
-        j->n_flags = nf;
-        return;
-      }
-      if (st != GB_OK) logf_locked(p, GB_LOG_WARN, j->req->meta.run_id, "report_unreadable", rerr);
-      gb_run_meta_clear(&stored);
-      free(flags);
-    }
-  }
   j->status = gb_analyze_file(o->cfg, j->req, j->report_path, o->created_iso, &j->res,
                               &j->flags, &j->n_flags, &j->prov, j->err, sizeof j->err);
   if (j->status == GB_OK) {
@@ -148,6 +153,46 @@ static void run_job(pool *p, job *j)
   }
 }
 
+/* Logs a finished job and advances the progress count. */
+static void job_done(pool *p, job *j, double t0)
+{
+  char msg[700];
+  if (j->status == GB_OK)
+    snprintf(msg, sizeof msg, "%s in %.3f s", j->reused ? "reused" : "analysed", now_s() - t0);
+  else
+    snprintf(msg, sizeof msg, "%s", j->err);
+  logf_locked(p, j->status == GB_OK ? GB_LOG_INFO : GB_LOG_ERROR, j->req->meta.run_id,
+              j->status == GB_OK ? (j->reused ? "reused" : "analysed") : "failed", msg);
+  if (j->status == GB_OK && !j->reused && j->prov.warnings[0])
+    logf_locked(p, GB_LOG_WARN, j->req->meta.run_id, "source_warning", j->prov.warnings);
+  pthread_mutex_lock(&p->mu);
+  p->done++;
+  if (p->o->on_progress) p->o->on_progress(p->o->user, p->done, p->n_jobs);
+  pthread_mutex_unlock(&p->mu);
+}
+
+/* The reuse decisions, in one thread before the pool starts: each is a hash and a
+ * small report read, and report reads go through the single HDF5 lock, so
+ * workers doing them in parallel only queue on it (a no-change batch of 281 runs
+ * took 0.30 s wall with 2 workers against 0.13 s with 1). */
+static void reuse_pass(pool *p)
+{
+  const gb_batch_opts *o = p->o;
+  if (o->force || o->summary_only) return;
+  char config_hash[17];
+  gb_hash_hex(gb_config_hash(o->cfg), config_hash);
+  for (size_t i = 0; i < p->n_jobs; i++) {
+    job *j = &p->jobs[i];
+    struct stat sb;
+    if (j->req->invalid[0] || stat(j->report_path, &sb) != 0) continue;
+    double t0 = now_s();
+    if (try_reuse(p, j, config_hash)) {
+      j->decided = 1;
+      job_done(p, j, t0);
+    }
+  }
+}
+
 static void *worker(void *arg)
 {
   pool *p = arg;
@@ -157,6 +202,7 @@ static void *worker(void *arg)
     pthread_mutex_unlock(&p->mu);
     if (i >= p->n_jobs) break;
     job *j = &p->jobs[i];
+    if (j->decided) continue;
     double t0 = now_s();
     run_job(p, j);
     /* keep only what the summary needs: memory stays bounded by one run's tables
@@ -166,19 +212,7 @@ static void *worker(void *arg)
       gb_result_free(j->res);
       j->res = NULL;
     }
-    char msg[700];
-    if (j->status == GB_OK)
-      snprintf(msg, sizeof msg, "%s in %.3f s", j->reused ? "reused" : "analysed", now_s() - t0);
-    else
-      snprintf(msg, sizeof msg, "%s", j->err);
-    logf_locked(p, j->status == GB_OK ? GB_LOG_INFO : GB_LOG_ERROR, j->req->meta.run_id,
-                j->status == GB_OK ? (j->reused ? "reused" : "analysed") : "failed", msg);
-    if (j->status == GB_OK && !j->reused && j->prov.warnings[0])
-      logf_locked(p, GB_LOG_WARN, j->req->meta.run_id, "source_warning", j->prov.warnings);
-    pthread_mutex_lock(&p->mu);
-    p->done++;
-    if (p->o->on_progress) p->o->on_progress(p->o->user, p->done, p->n_jobs);
-    pthread_mutex_unlock(&p->mu);
+    job_done(p, j, t0);
   }
   return NULL;
 }
@@ -399,6 +433,7 @@ int gb_batch_run(const gb_batch_opts *o, gb_batch_stats *stats, char *err, size_
   stats->n_jobs = n_sel;
 
   pool p = {o, jobs, n_sel, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+  reuse_pass(&p);
   long nthreads = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
   if (nthreads < 1) nthreads = 1;
   if ((size_t)nthreads > n_sel) nthreads = n_sel ? (long)n_sel : 1;
