@@ -22,6 +22,19 @@ STEPS=${2:-123456}
 step() { echo; echo "== bench.sh: $*"; }
 fail() { echo "== bench.sh: FAILED at step: $*" >&2; exit 1; }
 want() { [[ "$STEPS" == *"$1"* ]]; }
+# synth_case DIR ID RATE_HZ MINUTES SEED: one steady sacrum run as DIR/ID.flac, .wav and
+# .csv (made once; kept for later runs)
+synth_case() {
+  local dir=$1 id=$2 rate=$3 minutes=$4 seed=$5 fmt
+  [ -f "$dir/$id.csv" ] && return 0
+  rm -rf "$dir" && mkdir -p "$dir"
+  for fmt in flac16 wav-float-g csv-g; do
+    "$GB" synth -o "$dir/g" --run --scenario steady --location sacrum --rate "$rate" \
+      --minutes "$minutes" --format "$fmt" --seed "$seed" --run-id "$id" >/dev/null \
+      || fail "synth $id ($rate Hz, $minutes min)"
+  done
+  mv "$dir"/g/"$id".* "$dir"/ && rm -rf "$dir/g"
+}
 scripts/deps.sh --bench >/dev/null || fail "install dependencies"
 if [ -n "${GB_BENCH_BUILD:-}" ]; then
   BUILD=$GB_BENCH_BUILD
@@ -62,14 +75,7 @@ fi
 if want 3; then
   step "3. per-file fixed cost: 10 s recordings at 100 Hz, whole process ($RUNS runs)"
   FC=$BUILD/bench-fixed
-  if [ ! -f "$FC/fixed.flac" ]; then
-    rm -rf "$FC" && mkdir -p "$FC"
-    for fmt in flac16 wav-float-g csv-g; do
-      "$GB" synth -o "$FC/g" --run --scenario steady --location sacrum --rate 100 --minutes 0.1667 \
-        --format "$fmt" --seed 7 --run-id fixed >/dev/null || fail "synth fixed-cost case"
-    done
-    mv "$FC"/g/fixed.* "$FC"/ && rm -rf "$FC/g"
-  fi
+  synth_case "$FC" fixed 100 0.1667 7
   python3 scripts/timeit.py "$RUNS" -- /bin/true | summary "(empty process /bin/true)"
   python3 scripts/timeit.py "$RUNS" -- "$GB" --version | summary "(gaitbatch --version)"
   for f in "$FC"/fixed.*; do
@@ -98,14 +104,7 @@ fi
 if want 4 && [ -z "$quick" ]; then
   step "4. peak RSS on 2 h at 1 kHz (streaming: must not grow with the recording)"
   K1=$BUILD/bench-1khz
-  if [ ! -f "$K1/k1.csv" ]; then
-    rm -rf "$K1" && mkdir -p "$K1"
-    for fmt in flac16 wav-float-g csv-g; do
-      "$GB" synth -o "$K1/g" --run --scenario steady --location sacrum --rate 1000 --minutes 120 \
-        --format "$fmt" --seed 9 --run-id k1 >/dev/null || fail "synth 2 h at 1 kHz"
-    done
-    mv "$K1"/g/k1.* "$K1"/ && rm -rf "$K1/g"
-  fi
+  synth_case "$K1" k1 1000 120 9
   for f in "$K1"/k1.*; do
     python3 scripts/timeit.py 1 -- "$GB" analyze -q -o "$OUT" --location sacrum "$f" | summary "2h_1khz $(basename "$f")"
   done

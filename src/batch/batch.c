@@ -434,9 +434,11 @@ int gb_batch_run(const gb_batch_opts *o, gb_batch_stats *stats, char *err, size_
 
   pool p = {o, jobs, n_sel, 0, 0, PTHREAD_MUTEX_INITIALIZER};
   reuse_pass(&p);
+  size_t n_todo = 0; /* jobs left for the pool */
+  for (size_t i = 0; i < n_sel; i++) n_todo += !jobs[i].decided;
   long nthreads = o->jobs > 0 ? o->jobs : sysconf(_SC_NPROCESSORS_ONLN);
   if (nthreads < 1) nthreads = 1;
-  if ((size_t)nthreads > n_sel) nthreads = n_sel ? (long)n_sel : 1;
+  if ((size_t)nthreads > n_todo) nthreads = n_todo ? (long)n_todo : 1;
   pthread_t *th = calloc((size_t)nthreads, sizeof *th);
   long started = 0;
   if (th)

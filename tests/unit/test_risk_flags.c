@@ -50,15 +50,16 @@ static gb_config cfg_explicit(void)
 }
 
 /* Steps over [t0, t1): interval a and peak p1 in the first half, b and p2 after. */
-static void fill_steps(fake_run *f, double t0, double t1, double a, double b, float p1, float p2)
+/* Steps from t0 to t1: stride a and peak p1 before `split`, stride b and peak p2 after. */
+static void fill_steps_split(fake_run *f, double t0, double t1, double split, double a, double b,
+                             float p1, float p2)
 {
   size_t n = 0;
-  const double mid = 0.5 * (t0 + t1);
-  for (double t = t0; t < t1 && n < MAX_ROWS; t += (t < mid ? a : b)) {
+  for (double t = t0; t < t1 && n < MAX_ROWS; t += (t < split ? a : b)) {
     gb_step *s = &f->steps[n++];
     memset(s, 0, sizeof *s);
     s->t_s = t;
-    s->peak_g = t < mid ? p1 : p2;
+    s->peak_g = t < split ? p1 : p2;
     s->landing = GB_LANDING_MIDFOOT;
     s->side = -1;
     s->bout_kind = GB_BOUT_RUNNING;
@@ -67,6 +68,12 @@ static void fill_steps(fake_run *f, double t0, double t1, double a, double b, fl
   }
   f->r.n_steps = n;
   f->r.summary.n_steps = (int32_t)n;
+}
+
+/* The same with the change at the middle of the run. */
+static void fill_steps(fake_run *f, double t0, double t1, double a, double b, float p1, float p2)
+{
+  fill_steps_split(f, t0, t1, 0.5 * (t0 + t1), a, b, p1, p2);
 }
 
 static void base_run(fake_run *f, gb_location loc)
@@ -469,40 +476,14 @@ static void test_fatigue_from_steps(void **state)
      late impact would read +50 %; against the 20 % after the warm-up window
      (warmup_window_s = 300 s) it is flat: no drift. */
   base_run(&F, GB_LOC_TIBIA);
-  size_t m = 0;
-  for (double t = 1.0; t < 1199.0 && m < MAX_ROWS; t += t < 200.0 ? 0.80 : 0.70) {
-    gb_step *st = &F.steps[m++];
-    memset(st, 0, sizeof *st);
-    st->t_s = t;
-    st->peak_g = t < 200.0 ? 4.0f : 6.0f;
-    st->landing = GB_LANDING_MIDFOOT;
-    st->side = -1;
-    st->bout_kind = GB_BOUT_RUNNING;
-    st->contact_time_ms = NAN;
-    st->vertical_osc_cm = NAN;
-  }
-  F.r.n_steps = m;
-  F.r.summary.n_steps = (int32_t)m;
+  fill_steps_split(&F, 1.0, 1199.0, 200.0, 0.80, 0.70, 4.0f, 6.0f);
   free(expect_only(&c, GB_LOC_TIBIA, &F, "fatigue.drift", 0, &n));
   /* A cool-down walk the bout stage still labels running is not a fatigued stride:
      the last 139 s at a walk (stride 1.07 s, 2.5 g; over half of the late 20 %, so
      its median interval would read as a 35 % cadence drop), with the cadence track
      at 112 spm there. */
   base_run(&F, GB_LOC_TIBIA);
-  m = 0;
-  for (double t = 1.0; t < 1199.0 && m < MAX_ROWS; t += t < 1060.0 ? 0.70 : 1.07) {
-    gb_step *st = &F.steps[m++];
-    memset(st, 0, sizeof *st);
-    st->t_s = t;
-    st->peak_g = t < 1060.0 ? 6.0f : 2.5f;
-    st->landing = GB_LANDING_MIDFOOT;
-    st->side = -1;
-    st->bout_kind = GB_BOUT_RUNNING;
-    st->contact_time_ms = NAN;
-    st->vertical_osc_cm = NAN;
-  }
-  F.r.n_steps = m;
-  F.r.summary.n_steps = (int32_t)m;
+  fill_steps_split(&F, 1.0, 1199.0, 1060.0, 0.70, 1.07, 6.0f, 2.5f);
   for (size_t i = 0; i < F.r.n_cadence; i++)
     if (F.cad[i].t_s >= 1060.0) F.cad[i].cadence_spm = 112.0f;
   free(expect_only(&c, GB_LOC_TIBIA, &F, "fatigue.drift", 0, &n));
