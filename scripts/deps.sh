@@ -3,7 +3,7 @@
 # Usage: scripts/deps.sh [--fuzz]
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libfftw3-dev libsndfile1-dev libhdf5-dev hdf5-tools
-      libinih-dev libxxhash-dev libcmocka-dev python3 python3-h5py python3-pandas python3-numpy
+      libinih-dev libxxhash-dev zlib1g-dev libcmocka-dev python3 python3-h5py python3-pandas python3-numpy
       python3-scipy)
 [ "${1:-}" = "--fuzz" ] && pkgs+=(clang libclang-rt-14-dev)
 [ "${1:-}" = "--bench" ] && pkgs+=(python3-soundfile)

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "gaitbatch/status.h"
 #include "util/errbuf.h"
 
@@ -117,8 +119,8 @@ int rp_out_open(rp_out *o, const char *path, char *err, size_t errlen)
            /* HDF5 1.8 format: MATLAB before R2021b and h5py on old systems read it */
            H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V18) >= 0 &&
            H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) >= 0 &&
-           /* in memory, grown by 1 MiB, never written by HDF5 itself */
-           H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) >= 0;
+           /* in memory, grown by 64 KiB, never written by HDF5 itself */
+           H5Pset_fapl_core(fapl, (size_t)1 << 16, 0) >= 0;
   if (ok) o->file = H5Fcreate(o->tmp_path, H5F_ACC_TRUNC, fcpl, fapl);
   if (fcpl >= 0) H5Pclose(fcpl);
   if (fapl >= 0) H5Pclose(fapl);
@@ -391,9 +393,99 @@ static void close_dxpl(hid_t dx)
   if (dx != H5P_DEFAULT) H5Pclose(dx);
 }
 
-int rp_table_write(hid_t loc, const rp_table *t, const void *rows, size_t n, hid_t *dset_out)
+static size_t file_row_size(const rp_table *t)
+{
+  size_t size = 0;
+  for (size_t i = 0; i < t->n_fields; i++) size += field_file_size(&t->fields[i]);
+  return size;
+}
+
+void rp_packed_free(rp_packed *p)
+{
+  if (!p) return;
+  for (size_t i = 0; p->chunk && i < p->n_chunks; i++) free(p->chunk[i]);
+  free(p->chunk);
+  free(p->chunk_len);
+  memset(p, 0, sizeof *p);
+}
+
+/* Rows [r0, r0 + m) of the table in the file layout: the fields one after the
+ * other, little-endian (the host's order: rp_table_pack packs only on a
+ * little-endian host and leaves the conversion to HDF5 elsewhere). */
+static void pack_rows(const rp_table *t, const unsigned char *rows, size_t r0, size_t m,
+                      unsigned char *dst)
+{
+  for (size_t r = r0; r < r0 + m; r++) {
+    const unsigned char *row = rows + r * t->row_size;
+    for (size_t i = 0; i < t->n_fields; i++) {
+      size_t w = field_file_size(&t->fields[i]);
+      memcpy(dst, row + t->fields[i].offset, w);
+      dst += w;
+    }
+  }
+}
+
+/* HDF5's shuffle filter (H5Z_FILTER_SHUFFLE) on n elements of s bytes: byte j of
+ * element i goes to j * n + i, so equal high-order bytes sit together. */
+static void shuffle_bytes(const unsigned char *src, size_t n, size_t s, unsigned char *dst)
+{
+  for (size_t j = 0; j < s; j++) {
+    unsigned char *d = dst + j * n;
+    const unsigned char *q = src + j;
+    for (size_t i = 0; i < n; i++) d[i] = q[i * s];
+  }
+}
+
+int rp_table_pack(const rp_table *t, const void *rows, size_t n, rp_packed *p)
+{
+  memset(p, 0, sizeof *p);
+  p->t = t;
+  p->rows = rows;
+  p->n = n;
+  if (n <= RP_CHUNK_THRESHOLD) return 0; /* contiguous, written from rows */
+  const uint16_t one = 1;
+  if (*(const unsigned char *)&one != 1) return 0; /* big-endian host: HDF5 converts */
+  const size_t rsz = file_row_size(t);
+  if (rsz == 0) return GB_EINVAL;
+  size_t c = RP_CHUNK_BYTES / rsz;
+  if (c < 1) c = 1;
+  if (c > n) c = n;
+  p->chunk_rows = c;
+  p->n_chunks = (n + c - 1) / c;
+  const size_t cbytes = c * rsz;
+  p->chunk = calloc(p->n_chunks, sizeof *p->chunk);
+  p->chunk_len = calloc(p->n_chunks, sizeof *p->chunk_len);
+  unsigned char *raw = malloc(cbytes), *shuf = malloc(cbytes);
+  int rc = p->chunk && p->chunk_len && raw && shuf ? 0 : GB_ENOMEM;
+  const uLong bound = compressBound((uLong)cbytes);
+  for (size_t k = 0; rc == 0 && k < p->n_chunks; k++) {
+    size_t r0 = k * c, m = n - r0 < c ? n - r0 : c;
+    pack_rows(t, rows, r0, m, raw);
+    /* the rows past the end of the last chunk hold the fill value, 0 */
+    if (m < c) memset(raw + m * rsz, 0, (c - m) * rsz);
+    shuffle_bytes(raw, c, rsz, shuf);
+    uLongf len = bound;
+    if (!(p->chunk[k] = malloc(bound))) {
+      rc = GB_ENOMEM;
+      break;
+    }
+    if (compress2(p->chunk[k], &len, shuf, (uLong)cbytes, RP_DEFLATE_LEVEL) != Z_OK) {
+      rc = GB_ENOMEM; /* with a compressBound() buffer, only a failed allocation */
+      break;
+    }
+    p->chunk_len[k] = len;
+  }
+  free(raw);
+  free(shuf);
+  if (rc) rp_packed_free(p);
+  return rc;
+}
+
+int rp_table_write_packed(hid_t loc, const rp_packed *p, hid_t *dset_out)
 {
   if (rp_fault_inject > 0 && --rp_fault_inject == 0) return -1; /* tests only */
+  const rp_table *t = p->t;
+  const size_t n = p->n;
   if (t->n_fields > 64) return -1; /* the attribute arrays below hold 64 names */
   hid_t mt = compound_type(t, 0), ft = compound_type(t, 1);
   hsize_t dims[1] = {n};
@@ -406,18 +498,25 @@ int rp_table_write(hid_t loc, const rp_table *t, const void *rows, size_t n, hid
   if (n > RP_CHUNK_THRESHOLD) {
     /* chunks of ~256 KiB: inside h5py's suggested 10 KiB–1 MiB range */
     size_t rsz = H5Tget_size(ft);
-    hsize_t c = (hsize_t)(262144 / (rsz ? rsz : 1));
+    hsize_t c = (hsize_t)(RP_CHUNK_BYTES / (rsz ? rsz : 1));
     if (c < 1) c = 1;
     if (c > n) c = n;
+    if (p->n_chunks && c != p->chunk_rows) goto done; /* packed for another layout */
     if (H5Pset_chunk(dcpl, 1, &c) < 0 || H5Pset_shuffle(dcpl) < 0 ||
-        H5Pset_deflate(dcpl, 4) < 0)
+        H5Pset_deflate(dcpl, RP_DEFLATE_LEVEL) < 0)
       goto done;
   }
   d = H5Dcreate2(loc, t->name, ft, sp, H5P_DEFAULT, dcpl, H5P_DEFAULT);
   if (d < 0) goto done;
-  if (n) {
+  if (p->n_chunks) {
+    /* already filtered: stored as they are (filter mask 0: shuffle and deflate applied) */
+    for (size_t k = 0; k < p->n_chunks; k++) {
+      hsize_t off[1] = {(hsize_t)(k * p->chunk_rows)};
+      if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, off, p->chunk_len[k], p->chunk[k]) < 0) goto done;
+    }
+  } else if (n) {
     hid_t dx = small_dxpl(n, H5Tget_size(mt), H5Tget_size(ft));
-    herr_t w = H5Dwrite(d, mt, H5S_ALL, H5S_ALL, dx, rows);
+    herr_t w = H5Dwrite(d, mt, H5S_ALL, H5S_ALL, dx, p->rows);
     close_dxpl(dx);
     if (w < 0) goto done;
   }
@@ -441,6 +540,15 @@ done:
   if (sp >= 0) H5Sclose(sp);
   if (mt >= 0) H5Tclose(mt);
   if (ft >= 0) H5Tclose(ft);
+  return rc;
+}
+
+int rp_table_write(hid_t loc, const rp_table *t, const void *rows, size_t n, hid_t *dset_out)
+{
+  rp_packed p;
+  if (rp_table_pack(t, rows, n, &p) != 0) return -1;
+  int rc = rp_table_write_packed(loc, &p, dset_out);
+  rp_packed_free(&p);
   return rc;
 }
 

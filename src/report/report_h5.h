@@ -62,13 +62,36 @@ int rp_attr_i32(hid_t obj, const char *name, int32_t v);
 #define RP_MAX_ATTR_STRS 65536       /* strings in one attribute (ours hold ≤ 64 names) */
 
 /* Writes a 1-D compound table with `columns` and `units` attributes. rows: n rows of
- * t->row_size bytes. Chunked + shuffle + deflate(4) above RP_CHUNK_THRESHOLD rows. The
- * dataset stays open in *dset_out when non-NULL (for extra attributes). */
+ * t->row_size bytes. Above RP_CHUNK_THRESHOLD rows: chunks of ~RP_CHUNK_BYTES, shuffle
+ * and deflate at RP_DEFLATE_LEVEL. The dataset stays open in *dset_out when non-NULL
+ * (for extra attributes). */
 #define RP_CHUNK_THRESHOLD 4096
+#define RP_CHUNK_BYTES 262144
+/* Level 1: deflate's fast matcher. On the shuffled tables of a report it compresses
+ * ~20 % faster than level 4 for files ~2 % larger (24 h run: 6.12 vs 6.02 MB). */
+#define RP_DEFLATE_LEVEL 1
 
-/* Tests only: when > 0, the n-th following rp_table_write fails (fault injection). */
+/* Tests only: when > 0, the n-th following table write fails (fault injection). */
 extern int rp_fault_inject;
 int rp_table_write(hid_t loc, const rp_table *t, const void *rows, size_t n, hid_t *dset_out);
+
+/* A table made ready for writing without any HDF5 call: above RP_CHUNK_THRESHOLD
+ * rows, packed into the file layout, shuffled and deflated chunk by chunk exactly as
+ * HDF5's filter pipeline would store it; smaller tables only keep `rows` (which must
+ * then stay valid until written). Compression is most of a report's cost: done
+ * before rp_lock(), the workers of a batch compress in parallel instead of queuing
+ * on the HDF5 lock. Returns 0 or GB_ENOMEM / GB_EINVAL. */
+typedef struct rp_packed {
+  const rp_table *t;
+  const void *rows;
+  size_t n, chunk_rows, n_chunks;
+  unsigned char **chunk;
+  size_t *chunk_len;
+} rp_packed;
+int rp_table_pack(const rp_table *t, const void *rows, size_t n, rp_packed *p);
+/* rp_table_write of a packed table (under the lock); the chunks are stored as they are. */
+int rp_table_write_packed(hid_t loc, const rp_packed *p, hid_t *dset_out);
+void rp_packed_free(rp_packed *p);
 
 /* ---- reading ------------------------------------------------------------------- */
 

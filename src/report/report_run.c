@@ -91,14 +91,12 @@ static int write_extra(hid_t root, const char *extra)
   return rc;
 }
 
+/* Under the lock: the HDF5 file, with /cadence and /steps already packed. */
 static int write_run_impl(rp_out *out, const char *path, const gb_run_meta *meta,
                           const gb_provenance *prov, const gb_result *res, const gb_flag *flags,
-                          size_t n_flags, char *err, size_t errlen)
+                          size_t n_flags, const rp_packed *cadence, const rp_packed *steps,
+                          char *err, size_t errlen)
 {
-  if ((res->n_cadence && !res->cadence) || (res->n_steps && !res->steps) ||
-      (res->n_bouts && !res->bouts) || (res->n_events && !res->events) || (n_flags && !flags))
-    return gb_err(err, errlen, GB_EINVAL, "%s: a table has rows but no data pointer", path);
-
   rp_out *o = out;
   int rc = rp_out_open(o, path, err, errlen);
   if (rc) return rc;
@@ -136,31 +134,8 @@ static int write_run_impl(rp_out *out, const char *path, const gb_run_meta *meta
   rp_summary_row srow;
   rp_summary_to_row(&res->summary, &srow);
   CK(rp_table_write(root, &rp_tab_summary, &srow, 1, NULL), "writing /summary");
-  CK(rp_table_write(root, &rp_tab_cadence, res->cadence, res->n_cadence, NULL),
-     "writing /cadence");
-
-  /* /steps: gb_step and rp_step_row hold the same fields in the same order, so the
-   * result's table is written as it is (no copy of a 24 h file's ~10 MB of steps);
-   * only a compiler that lays them out differently takes the converting copy. The
-   * other tables are small; each gets a buffer sized by its own row type. */
-  const void *step_rows = res->steps;
-  if (!STEP_LAYOUT_SAME && res->n_steps) {
-    rp_step_row *st = calloc(res->n_steps, sizeof *st);
-    if (!(buf = st)) {
-      rc = gb_err(err, errlen, GB_ENOMEM, "%s: out of memory for %zu steps", path, res->n_steps);
-      goto fail;
-    }
-    for (size_t i = 0; i < res->n_steps; i++) {
-      const gb_step *s = &res->steps[i];
-      st[i] = (rp_step_row){s->t_s, s->peak_g, s->loading_rate_gps, s->time_to_peak_ms,
-                            s->impact_ratio, s->contact_time_ms, s->vertical_osc_cm,
-                            s->landing, s->clipped, s->side, s->bout_kind};
-    }
-    step_rows = st;
-  }
-  CK(rp_table_write(root, &rp_tab_steps, step_rows, res->n_steps, &ds), "writing /steps");
-  free(buf);
-  buf = NULL;
+  CK(rp_table_write_packed(root, cadence, NULL), "writing /cadence");
+  CK(rp_table_write_packed(root, steps, &ds), "writing /steps");
   rp_labels_init();
   CK(rp_attr_strs(ds, "landing_labels", rp_landing_labels, 3), "writing /steps landing_labels");
   CK(rp_attr_strs(ds, "bout_kind_labels", rp_bout_kind_labels, 4),
@@ -225,10 +200,42 @@ int gb_report_write_run(const char *path, const gb_run_meta *meta, const gb_prov
 {
   if (!path || !meta || !prov || !res)
     return gb_err(err, errlen, GB_EINVAL, "gb_report_write_run: path, meta, prov and res are required");
+  if ((res->n_cadence && !res->cadence) || (res->n_steps && !res->steps) ||
+      (res->n_bouts && !res->bouts) || (res->n_events && !res->events) || (n_flags && !flags))
+    return gb_err(err, errlen, GB_EINVAL, "%s: a table has rows but no data pointer", path);
+
+  /* /steps: gb_step and rp_step_row hold the same fields in the same order, so the
+   * result's table is written as it is (no copy of a 24 h file's ~10 MB of steps);
+   * only a compiler that lays them out differently takes the converting copy. */
+  const void *step_rows = res->steps;
+  rp_step_row *st = NULL;
+  if (!STEP_LAYOUT_SAME && res->n_steps) {
+    if (!(st = calloc(res->n_steps, sizeof *st)))
+      return gb_err(err, errlen, GB_ENOMEM, "%s: out of memory for %zu steps", path, res->n_steps);
+    for (size_t i = 0; i < res->n_steps; i++) {
+      const gb_step *s = &res->steps[i];
+      st[i] = (rp_step_row){s->t_s, s->peak_g, s->loading_rate_gps, s->time_to_peak_ms,
+                            s->impact_ratio, s->contact_time_ms, s->vertical_osc_cm,
+                            s->landing, s->clipped, s->side, s->bout_kind};
+    }
+    step_rows = st;
+  }
+  /* The two long tables are compressed before the lock (see rp_table_pack). */
+  rp_packed pc, ps;
+  int rc = rp_table_pack(&rp_tab_cadence, res->cadence, res->n_cadence, &pc);
+  if (rc == 0 && (rc = rp_table_pack(&rp_tab_steps, step_rows, res->n_steps, &ps)) != 0)
+    rp_packed_free(&pc);
+  if (rc) {
+    free(st);
+    return gb_err(err, errlen, rc, "%s: out of memory while compressing the tables", path);
+  }
   rp_out o;
   rp_lock();
-  int rc = write_run_impl(&o, path, meta, prov, res, flags, n_flags, err, errlen);
+  rc = write_run_impl(&o, path, meta, prov, res, flags, n_flags, &pc, &ps, err, errlen);
   rp_unlock();
+  rp_packed_free(&pc);
+  rp_packed_free(&ps);
+  free(st);
   return rc ? rc : rp_out_finish(&o, err, errlen);
 }
 
