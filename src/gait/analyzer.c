@@ -12,6 +12,7 @@
 #include "gait/preprocess.h"
 #include "gaitbatch/config.h"
 #include "gaitbatch/status.h"
+#include "util/select.h"
 #include "util/errbuf.h"
 
 /* Highest sample rate the analyzer accepts, Hz (same bound as the readers). */
@@ -253,12 +254,6 @@ int gb_analyzer_push(gb_analyzer *a, const float *frames, size_t n_frames)
   return 0;
 }
 
-static int cmp_float(const void *x, const void *y)
-{
-  float a = *(const float *)x, b = *(const float *)y;
-  return (a > b) - (a < b);
-}
-
 static void cadence_stats(const gb_cadence_table *t, float *mean, float *median, float *cv)
 {
   size_t m = 0;
@@ -284,8 +279,7 @@ static void cadence_stats(const gb_cadence_table *t, float *mean, float *median,
   size_t k = 0;
   for (size_t i = 0; i < t->n; i++)
     if (t->rows[i].cadence_spm > 0) v[k++] = t->rows[i].cadence_spm;
-  qsort(v, m, sizeof *v, cmp_float);
-  *median = m % 2 ? v[m / 2] : 0.5f * (v[m / 2 - 1] + v[m / 2]);
+  *median = gb_median_f_inplace(v, m);
   free(v);
 }
 

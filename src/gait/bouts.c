@@ -6,6 +6,7 @@
 
 #include "gait/cadence.h"
 #include "gaitbatch/status.h"
+#include "util/select.h"
 
 struct gb_bouts {
   gb_analysis_params p;
@@ -79,17 +80,10 @@ int gb_bouts_push(gb_bouts *b, const gb_slow_row *rows, size_t n)
   return 0;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-  float x = *(const float *)a, y = *(const float *)b;
-  return (x > y) - (x < y);
-}
-
 static float median_inplace(float *v, size_t n)
 {
   if (n == 0) return 0;
-  qsort(v, n, sizeof *v, cmp_float);
-  return n % 2 ? v[n / 2] : 0.5f * (v[n / 2 - 1] + v[n / 2]);
+  return gb_median_f_inplace(v, n);
 }
 
 /* Cadence of the row whose window centre is nearest t (rows sorted by time). */

@@ -123,6 +123,7 @@ typedef struct ev_ctx {
   const gb_risk_params *risk;
   const gb_result *r;
   float *buf;
+  unsigned char *paced; /* is_paced of every step, computed once */
 } ev_ctx;
 
 /* Median peak_g of (running) steps with t in [a, b). */
@@ -167,28 +168,10 @@ static double running_time_at(const gb_result *r, double frac)
   return r->n_bouts ? r->bouts[r->n_bouts - 1].t_end_s : 0;
 }
 
-/* Step i is running now: its bout is a running one and the cadence track at its
- * time (the nearest window) is a running cadence (≥ running_min_spm). The bout
- * stage ends a bout only seconds after the pace changed (it merges short spans),
- * so the first steps of a cool-down walk still carry the running label; the
- * centred cadence windows flip close to the change. Contact intervals cannot
- * tell it: a missed contact doubles one, and a shank sensor may see both legs'
- * contacts at a walk. Without a cadence track the bout label decides. */
-static int is_paced(const ev_ctx *c, size_t i)
-{
-  const gb_result *r = c->r;
-  if (!is_running(&r->steps[i])) return 0;
-  if (r->n_cadence == 0) return 1;
-  double t = r->steps[i].t_s;
-  size_t lo = 0, hi = r->n_cadence;
-  while (lo < hi) { /* first row at or after t */
-    size_t mid = lo + (hi - lo) / 2;
-    if (r->cadence[mid].t_s < t) lo = mid + 1; else hi = mid;
-  }
-  size_t k = lo;
-  if (k == r->n_cadence || (k > 0 && t - r->cadence[k - 1].t_s < r->cadence[k].t_s - t)) k--;
-  return r->cadence[k].cadence_spm >= c->p->running_min_spm;
-}
+/* Step i is running now (gb_rs_paced_fill). Contact intervals cannot tell it: a
+ * missed contact doubles one, and a shank sensor may see both legs' contacts at a
+ * walk. */
+static int is_paced(const ev_ctx *c, size_t i) { return c->paced[i]; }
 
 /* Median of x[0..m) (in time order) and its standard error: 1.2533 · σ / √m (the
  * asymptotic SE of a sample median under normal scatter), with σ from successive
@@ -717,8 +700,14 @@ int gb_events_compute(const gb_analysis_params *p, const gb_risk_params *risk,
     gb_config_defaults(&defaults);
     risk = &defaults.risk;
   }
-  ev_ctx c = {p, in, risk, r, malloc((r->n_steps ? r->n_steps : 1) * sizeof(float))};
-  if (!c.buf) return GB_ENOMEM;
+  ev_ctx c = {p, in, risk, r, malloc((r->n_steps ? r->n_steps : 1) * sizeof(float)),
+              malloc(r->n_steps ? r->n_steps : 1)};
+  if (!c.buf || !c.paced) {
+    free(c.buf);
+    free(c.paced);
+    return GB_ENOMEM;
+  }
+  gb_rs_paced_fill(r, p->running_min_spm, c.paced);
   ev_list l = {NULL, 0, 0};
   int rc = 0;
   if (!rc) rc = ev_warmup(&c, &l);
@@ -729,6 +718,7 @@ int gb_events_compute(const gb_analysis_params *p, const gb_risk_params *risk,
   if (!rc) rc = ev_asymmetry(&c, &l);
   if (!rc) rc = ev_lean(&c, lean, n_lean, &l);
   free(c.buf);
+  free(c.paced);
   if (rc) {
     free(l.v);
     return rc;

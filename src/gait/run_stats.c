@@ -5,11 +5,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-static int cmp_f(const void *a, const void *b)
-{
-  float x = *(const float *)a, y = *(const float *)b;
-  return (x > y) - (x < y);
-}
+#include "util/select.h"
 
 /* Copy of the finite values; *m = count. NULL when none or no memory. */
 static float *finite_copy(const float *x, size_t n, size_t *m)
@@ -23,53 +19,6 @@ static float *finite_copy(const float *x, size_t n, size_t *m)
   return c;
 }
 
-static void swap_f(float *a, float *b)
-{
-  float t = *a;
-  *a = *b;
-  *b = t;
-}
-
-/* Rearranges c[0..m) so that c[k] is the value a full sort puts at k, with nothing
- * greater before it and nothing smaller after it: Hoare's FIND (quickselect, CACM
- * 4(7) 1961) with a median-of-three pivot, O(m) on average instead of the sort's
- * O(m log m). A range that shrinks too slowly (adversarial input) is sorted
- * instead, bounding the worst case at O(m log m). */
-static void select_kth(float *c, size_t m, size_t k)
-{
-  ptrdiff_t lo = 0, hi = (ptrdiff_t)m - 1, kk = (ptrdiff_t)k;
-  int budget = 16;
-  for (size_t s = m; s > 1; s >>= 1) budget += 2; /* 2·log2(m) + 16 rounds */
-  while (hi > lo) {
-    if (hi - lo < 16 || budget-- == 0) {
-      qsort(c + lo, (size_t)(hi - lo + 1), sizeof(float), cmp_f);
-      return;
-    }
-    ptrdiff_t mid = lo + (hi - lo) / 2;
-    if (c[mid] < c[lo]) swap_f(&c[mid], &c[lo]);
-    if (c[hi] < c[lo]) swap_f(&c[hi], &c[lo]);
-    if (c[hi] < c[mid]) swap_f(&c[hi], &c[mid]);
-    const float pv = c[mid]; /* c[lo] <= pv <= c[hi]: both scans stop inside the range */
-    ptrdiff_t i = lo, j = hi;
-    while (i <= j) {
-      while (c[i] < pv) i++;
-      while (c[j] > pv) j--;
-      if (i <= j) {
-        swap_f(&c[i], &c[j]);
-        i++;
-        j--;
-      }
-    }
-    /* c[lo..j] <= pv, c[i..hi] >= pv, and anything between equals pv */
-    if (kk <= j)
-      hi = j;
-    else if (kk >= i)
-      lo = i;
-    else
-      return;
-  }
-}
-
 float gb_rs_percentile(const float *x, size_t n, double p)
 {
   size_t m;
@@ -80,7 +29,7 @@ float gb_rs_percentile(const float *x, size_t n, double p)
   double h = (double)(m - 1) * p;
   size_t lo = (size_t)floor(h);
   /* order statistics lo and lo + 1 (the smallest value after the selected one) */
-  select_kth(c, m, lo);
+  gb_select_f(c, m, lo);
   float c_lo = c[lo], c_hi = c_lo;
   if (lo + 1 < m) {
     c_hi = c[lo + 1];
@@ -106,6 +55,23 @@ void gb_rs_mean_sd(const float *x, size_t n, double *mean, double *sd)
     if (isfinite(x[i])) ss += (x[i] - mu) * (x[i] - mu);
   *mean = mu;
   *sd = m > 1 ? sqrt(ss / (double)(m - 1)) : NAN;
+}
+
+void gb_rs_paced_fill(const gb_result *r, double running_min_spm, unsigned char *paced)
+{
+  size_t k = 0; /* first cadence row at or after the step (steps and rows in time order) */
+  for (size_t i = 0; i < r->n_steps; i++) {
+    const gb_step *s = &r->steps[i];
+    if (s->bout_kind != GB_BOUT_RUNNING || r->n_cadence == 0) {
+      paced[i] = s->bout_kind == GB_BOUT_RUNNING;
+      continue;
+    }
+    double t = s->t_s;
+    while (k < r->n_cadence && r->cadence[k].t_s < t) k++;
+    size_t j = k;
+    if (j == r->n_cadence || (j > 0 && t - r->cadence[j - 1].t_s < r->cadence[j].t_s - t)) j--;
+    paced[i] = r->cadence[j].cadence_spm >= running_min_spm;
+  }
 }
 
 int gb_rs_bout_kind_at(const gb_result *r, double t)

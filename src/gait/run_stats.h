@@ -15,6 +15,13 @@ float gb_rs_percentile(const float *x, size_t n, double p);
 void gb_rs_mean_sd(const float *x, size_t n, double *mean, double *sd);
 /* Kind of the bout holding time t (GB_BOUT_OTHER when no bout covers it). */
 int gb_rs_bout_kind_at(const gb_result *r, double t);
+/* paced[i] = 1 when step i is running now: its bout is a running one and the
+ * cadence track at its time (the nearest window; the earlier of two equally near)
+ * is at least running_min_spm; without a cadence track the bout label decides.
+ * The bout stage ends a bout only seconds after the pace changed, so the first
+ * steps of a cool-down walk still carry the running label; the centred cadence
+ * windows flip close to the change. One pass over both tables (time order). */
+void gb_rs_paced_fill(const gb_result *r, double running_min_spm, unsigned char *paced);
 /* Total time in bouts of this kind, s. */
 double gb_rs_bout_time(const gb_result *r, int kind);
 /* Steps per contact the sensor reports: 2 for unilateral sensors (own-leg

@@ -22,7 +22,9 @@
 
 #include "gaitbatch/risk.h"
 #include "gaitbatch/status.h"
+#include "gait/run_stats.h"
 #include "util/errbuf.h"
+#include "util/select.h"
 
 /* Running needed before the running cadence median means anything: at the default
  * 8 s window / 1 s hop that is ~50 cadence windows (DESIGN §5). */
@@ -79,19 +81,6 @@ static int cmp_flag(const void *a, const void *b)
   return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
-static double median_inplace(double *v, size_t n)
-{
-  if (!n) return NAN;
-  qsort(v, n, sizeof *v, cmp_double);
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
-
 static int is_trunk(gb_location loc) { return loc == GB_LOC_SACRUM || loc == GB_LOC_TRUNK; }
 static int is_shank(gb_location loc) { return loc == GB_LOC_TIBIA || loc == GB_LOC_FOOT; }
 
@@ -143,7 +132,7 @@ static int running_cadence(const gb_result *r, double *median, double *t0, doubl
     }
   }
   if (n) {
-    *median = median_inplace(v, n);
+    *median = gb_median_d_inplace(v, n);
     free(v);
     return GB_OK;
   }
@@ -192,26 +181,12 @@ typedef struct drift {
   double cad_early, cad_late, imp_early, imp_late, t_late0, t_end;
 } drift;
 
-static int running_now(const gb_result *r, const gb_step *s, double running_min_spm)
+static int running_drift_paced(const gb_result *r, int impact_ok, const gb_analysis_params *ap,
+                               const unsigned char *paced, drift *d)
 {
-  if (s->bout_kind != GB_BOUT_RUNNING) return 0;
-  if (r->n_cadence == 0) return 1;
-  size_t lo = 0, hi = r->n_cadence;
-  while (lo < hi) { /* first row at or after t */
-    size_t mid = lo + (hi - lo) / 2;
-    if (r->cadence[mid].t_s < s->t_s) lo = mid + 1; else hi = mid;
-  }
-  size_t k = lo;
-  if (k == r->n_cadence || (k > 0 && s->t_s - r->cadence[k - 1].t_s < r->cadence[k].t_s - s->t_s)) k--;
-  return r->cadence[k].cadence_spm >= running_min_spm;
-}
-
-static int running_drift(const gb_result *r, int impact_ok, const gb_analysis_params *ap, drift *d)
-{
-  d->cad_early = d->cad_late = d->imp_early = d->imp_late = NAN;
   double t0 = INFINITY, t1 = -INFINITY;
   for (size_t i = 0; i < r->n_steps; i++) {
-    if (!running_now(r, &r->steps[i], ap->running_min_spm)) continue;
+    if (!paced[i]) continue;
     if (r->steps[i].t_s < t0) t0 = r->steps[i].t_s;
     if (r->steps[i].t_s > t1) t1 = r->steps[i].t_s;
   }
@@ -233,7 +208,7 @@ static int running_drift(const gb_result *r, int impact_ok, const gb_analysis_pa
     double prev = NAN;
     for (size_t i = 0; i < r->n_steps; i++) {
       const gb_step *s = &r->steps[i];
-      if (!running_now(r, s, ap->running_min_spm)) {
+      if (!paced[i]) {
         prev = NAN;
         continue;
       }
@@ -246,8 +221,8 @@ static int running_drift(const gb_result *r, int impact_ok, const gb_analysis_pa
       prev = s->t_s;
       if (isfinite(s->peak_g)) pk[n++] = s->peak_g;
     }
-    double cad = ni ? 60.0 / median_inplace(iv, ni) : NAN;
-    double imp = (impact_ok && n) ? median_inplace(pk, n) : NAN;
+    double cad = ni ? 60.0 / gb_median_d_inplace(iv, ni) : NAN;
+    double imp = (impact_ok && n) ? gb_median_d_inplace(pk, n) : NAN;
     if (seg) {
       d->cad_late = cad;
       d->imp_late = imp;
@@ -259,6 +234,17 @@ static int running_drift(const gb_result *r, int impact_ok, const gb_analysis_pa
   free(iv);
   free(pk);
   return GB_OK;
+}
+
+static int running_drift(const gb_result *r, int impact_ok, const gb_analysis_params *ap, drift *d)
+{
+  d->cad_early = d->cad_late = d->imp_early = d->imp_late = NAN;
+  unsigned char *paced = malloc(r->n_steps ? r->n_steps : 1);
+  if (!paced) return GB_ENOMEM;
+  gb_rs_paced_fill(r, ap->running_min_spm, paced);
+  int rc = running_drift_paced(r, impact_ok, ap, paced, d);
+  free(paced);
+  return rc;
 }
 
 /* One analyzer event as a flag. Units of event value/reference per kind are those of

@@ -1,0 +1,124 @@
+/* Order statistics by selection (see select.h). */
+#include "util/select.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+
+/* Hoare's FIND (quickselect, CACM 4(7) 1961) with a median-of-three pivot. Ranges
+ * of fewer than 16 values are finished by insertion sort (a library qsort's calls
+ * through a comparison pointer cost more than the whole select on such ranges); a
+ * range that shrinks too slowly (adversarial input) is heap-sorted, bounding the
+ * worst case at O(n log n). Every path leaves v[k] equal to the sorted array's
+ * v[k], so the results do not depend on which path ran. */
+#define GB_DEFINE_SELECT(NAME, T)                                                  \
+  static void NAME##_isort(T *v, ptrdiff_t lo, ptrdiff_t hi)                       \
+  {                                                                                \
+    for (ptrdiff_t i = lo + 1; i <= hi; i++) {                                     \
+      T x = v[i];                                                                  \
+      ptrdiff_t j = i - 1;                                                         \
+      while (j >= lo && v[j] > x) {                                                \
+        v[j + 1] = v[j];                                                           \
+        j--;                                                                       \
+      }                                                                            \
+      v[j + 1] = x;                                                                \
+    }                                                                              \
+  }                                                                                \
+  static void NAME##_sift(T *v, size_t root, size_t n)                             \
+  {                                                                                \
+    for (;;) {                                                                     \
+      size_t c = 2 * root + 1;                                                     \
+      if (c >= n) return;                                                          \
+      if (c + 1 < n && v[c + 1] > v[c]) c++;                                       \
+      if (!(v[c] > v[root])) return;                                               \
+      T t = v[c];                                                                  \
+      v[c] = v[root];                                                              \
+      v[root] = t;                                                                 \
+      root = c;                                                                    \
+    }                                                                              \
+  }                                                                                \
+  static void NAME##_hsort(T *v, size_t n)                                         \
+  {                                                                                \
+    for (size_t i = n / 2; i-- > 0;) NAME##_sift(v, i, n);                         \
+    for (size_t e = n; e-- > 1;) {                                                 \
+      T t = v[0];                                                                  \
+      v[0] = v[e];                                                                 \
+      v[e] = t;                                                                    \
+      NAME##_sift(v, 0, e);                                                        \
+    }                                                                              \
+  }                                                                                \
+  void NAME(T *v, size_t n, size_t k)                                              \
+  {                                                                                \
+    if (k >= n) return;                                                            \
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;                    \
+    int budget = 16;                                                               \
+    for (size_t s = n; s > 1; s >>= 1) budget += 2; /* 2·log2(n) + 16 rounds */    \
+    while (hi > lo) {                                                              \
+      if (hi - lo < 16) {                                                          \
+        NAME##_isort(v, lo, hi);                                                   \
+        return;                                                                    \
+      }                                                                            \
+      if (budget-- == 0) {                                                         \
+        NAME##_hsort(v + lo, (size_t)(hi - lo + 1));                               \
+        return;                                                                    \
+      }                                                                            \
+      ptrdiff_t mid = lo + (hi - lo) / 2;                                          \
+      T t;                                                                         \
+      if (v[mid] < v[lo]) { t = v[mid]; v[mid] = v[lo]; v[lo] = t; }               \
+      if (v[hi] < v[lo]) { t = v[hi]; v[hi] = v[lo]; v[lo] = t; }                  \
+      if (v[hi] < v[mid]) { t = v[hi]; v[hi] = v[mid]; v[mid] = t; }               \
+      const T pv = v[mid]; /* v[lo] <= pv <= v[hi]: both scans stop in range */  \
+      ptrdiff_t i = lo, j = hi;                                                    \
+      while (i <= j) {                                                             \
+        while (v[i] < pv) i++;                                                     \
+        while (v[j] > pv) j--;                                                     \
+        if (i <= j) {                                                              \
+          t = v[i];                                                                \
+          v[i] = v[j];                                                             \
+          v[j] = t;                                                                \
+          i++;                                                                     \
+          j--;                                                                     \
+        }                                                                          \
+      }                                                                            \
+      /* v[lo..j] <= pv, v[i..hi] >= pv, and anything between equals pv */        \
+      if (kk <= j)                                                                 \
+        hi = j;                                                                    \
+      else if (kk >= i)                                                            \
+        lo = i;                                                                    \
+      else                                                                         \
+        return;                                                                    \
+    }                                                                              \
+  }
+
+GB_DEFINE_SELECT(gb_select_f, float)
+GB_DEFINE_SELECT(gb_select_d, double)
+
+/* v[h] after selecting it, and the largest value before it (the (h-1)-th order
+ * statistic) in *below when h > 0. */
+#define GB_DEFINE_MIDDLE(NAME, T, SELECT)                                          \
+  static T NAME(T *v, size_t n, T *below)                                          \
+  {                                                                                \
+    size_t h = n / 2;                                                              \
+    SELECT(v, n, h);                                                               \
+    T b = v[0];                                                                    \
+    for (size_t i = 1; i < h; i++)                                                 \
+      if (v[i] > b) b = v[i];                                                      \
+    *below = b;                                                                    \
+    return v[h];                                                                   \
+  }
+GB_DEFINE_MIDDLE(middle_d, double, gb_select_d)
+GB_DEFINE_MIDDLE(middle_f, float, gb_select_f)
+
+double gb_median_d_inplace(double *v, size_t n)
+{
+  if (!n) return NAN;
+  double below, m = middle_d(v, n, &below);
+  return n % 2 ? m : 0.5 * (below + m);
+}
+
+float gb_median_f_inplace(float *v, size_t n)
+{
+  if (!n) return NAN;
+  float below, m = middle_f(v, n, &below);
+  return n % 2 ? m : 0.5f * (below + m);
+}

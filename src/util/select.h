@@ -1,0 +1,19 @@
+/* Internal: order statistics by selection (no full sort), for floats and doubles.
+ * Used wherever a median or percentile of a run table is taken: a 24 h run has
+ * ~250 000 steps, and its finish stage takes dozens of medians. */
+#ifndef GB_UTIL_SELECT_H
+#define GB_UTIL_SELECT_H
+#include <stddef.h>
+
+/* Rearranges v[0..n) so that v[k] is the value a full ascending sort puts at k,
+ * with nothing greater before it and nothing smaller after it. Values must be
+ * comparable (no NaN). O(n) on average; O(n log n) at worst. */
+void gb_select_f(float *v, size_t n, size_t k);
+void gb_select_d(double *v, size_t n, size_t k);
+
+/* Median of v[0..n) (mean of the two middle values for an even n), reordering v;
+ * NaN when n is 0. Equal to the median of a sorted copy, bit for bit. */
+double gb_median_d_inplace(double *v, size_t n);
+/* The same in float arithmetic: 0.5f * (a + b) for an even n. */
+float gb_median_f_inplace(float *v, size_t n);
+#endif
