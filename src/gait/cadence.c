@@ -244,6 +244,39 @@ static double refine(const spec *s, double f, size_t span, double *power)
   return gb_peak_interp_log(s->pw, s->nb, m) * s->df;
 }
 
+/* Sums in four interleaved accumulators, (s0 + s1) + (s2 + s3): four independent
+ * dependency chains instead of one, so a window's sums cost the adds' throughput
+ * rather than their latency. A fixed order: the same input gives the same bits. */
+static double sum_f(const float *x, size_t n)
+{
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += x[i];
+    s1 += x[i + 1];
+    s2 += x[i + 2];
+    s3 += x[i + 3];
+  }
+  for (; i < n; i++) s0 += x[i];
+  return (s0 + s1) + (s2 + s3);
+}
+
+/* Sum of (x[i] - mu)^2, accumulated as sum_f does. */
+static double sum_sq_dev(const float *x, size_t n, double mu)
+{
+  double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  size_t i = 0;
+  for (; i + 4 <= n; i += 4) {
+    double d0 = x[i] - mu, d1 = x[i + 1] - mu, d2 = x[i + 2] - mu, d3 = x[i + 3] - mu;
+    s0 += d0 * d0;
+    s1 += d1 * d1;
+    s2 += d2 * d2;
+    s3 += d3 * d3;
+  }
+  for (; i < n; i++) s0 += (x[i] - mu) * (x[i] - mu);
+  return (s0 + s1) + (s2 + s3);
+}
+
 static int gcd(int a, int b)
 {
   while (b) {
@@ -320,10 +353,7 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
   const fftwf_plan *plan = nfft == c->nfft_max ? c->plan_max : gb_fft_plan_r2c(nfft);
   if (!plan) return GB_EFFT;
 
-  double mean = 0, var = 0;
-  for (size_t i = 0; i < n; i++) mean += x[i];
-  mean /= (double)n;
-  for (size_t i = 0; i < n; i++) var += (x[i] - mean) * (x[i] - mean);
+  const double mean = sum_f(x, n) / (double)n, var = sum_sq_dev(x, n, mean);
   e->sd_g = sqrt(var / (double)n);
   if (e->sd_g < c->p.still_sd_g) return 0; /* still: no cadence, no confidence */
 
@@ -467,7 +497,7 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
      * which are visited in increasing order (the sums are the scan's). */
     n_all = k_hi - k_lo + 1;
     pw_extend(c, k_hi + 1);
-    for (size_t k = k_lo; k <= k_hi; k++) p_all += c->pw[k];
+    p_all = sum_f(c->pw + k_lo, k_hi - k_lo + 1);
     const double tol = hw * df;
     for (size_t m = 1;; m++) {
       const double centre = (double)m * fs;
