@@ -481,7 +481,7 @@ int rp_table_pack(const rp_table *t, const void *rows, size_t n, rp_packed *p)
   return rc;
 }
 
-int rp_table_write_packed(hid_t loc, const rp_packed *p, hid_t *dset_out)
+int rp_table_write_packed(hid_t loc, rp_packed *p, hid_t *dset_out)
 {
   if (rp_fault_inject > 0 && --rp_fault_inject == 0) return -1; /* tests only */
   const rp_table *t = p->t;
@@ -513,6 +513,8 @@ int rp_table_write_packed(hid_t loc, const rp_packed *p, hid_t *dset_out)
     for (size_t k = 0; k < p->n_chunks; k++) {
       hsize_t off[1] = {(hsize_t)(k * p->chunk_rows)};
       if (H5Dwrite_chunk(d, H5P_DEFAULT, 0, off, p->chunk_len[k], p->chunk[k]) < 0) goto done;
+      free(p->chunk[k]); /* now in the file image: one copy at a time */
+      p->chunk[k] = NULL;
     }
   } else if (n) {
     hid_t dx = small_dxpl(n, H5Tget_size(mt), H5Tget_size(ft));

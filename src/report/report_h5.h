@@ -89,8 +89,9 @@ typedef struct rp_packed {
   size_t *chunk_len;
 } rp_packed;
 int rp_table_pack(const rp_table *t, const void *rows, size_t n, rp_packed *p);
-/* rp_table_write of a packed table (under the lock); the chunks are stored as they are. */
-int rp_table_write_packed(hid_t loc, const rp_packed *p, hid_t *dset_out);
+/* rp_table_write of a packed table (under the lock); the chunks are stored as they
+ * are, and each is freed once it is in the file image (rp_packed_free still needed). */
+int rp_table_write_packed(hid_t loc, rp_packed *p, hid_t *dset_out);
 void rp_packed_free(rp_packed *p);
 
 /* ---- reading ------------------------------------------------------------------- */

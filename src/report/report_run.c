@@ -94,7 +94,7 @@ static int write_extra(hid_t root, const char *extra)
 /* Under the lock: the HDF5 file, with /cadence and /steps already packed. */
 static int write_run_impl(rp_out *out, const char *path, const gb_run_meta *meta,
                           const gb_provenance *prov, const gb_result *res, const gb_flag *flags,
-                          size_t n_flags, const rp_packed *cadence, const rp_packed *steps,
+                          size_t n_flags, rp_packed *cadence, rp_packed *steps,
                           char *err, size_t errlen)
 {
   rp_out *o = out;
