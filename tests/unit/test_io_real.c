@@ -111,7 +111,7 @@ static void test_shimmer_ms2_timestamps_in_ms(void **state)
   /* first row Accel_LN_X = -8.489380582 m/s^2 */
   assert_float_equal(first[0], -8.489380582 / 9.80665, 1e-6);
   /* Resampled at the median-interval rate over the file's time span: */
-  double t_first, t_last;
+  double t_first = NAN, t_last = NAN; /* set by the helper (it asserts on failure) */
   last_field_first_and_last(p, &t_first, &t_last);
   assert_int_equal(n, (long)floor((t_last - t_first) / 1000.0 * in->rate_hz + 1e-6) + 1);
   gb_source_free(s);
