@@ -136,6 +136,65 @@ static float median_peak(const ev_ctx *c, double a, double b, int running_only)
   return gb_rs_median(c->buf, m);
 }
 
+/* Median peak_g of the running steps in a window [a, b) that only moves forward
+ * (median_peak(c, a, b, 1) of a sliding window): a sorted copy that the steps
+ * leaving and entering update, so moving a window of k steps by one second costs
+ * a few O(k) memmoves instead of a fresh copy and selection. The median depends
+ * only on the values, and win_median uses gb_rs_percentile's formula at p = 0.5:
+ * the same number as median_peak. */
+typedef struct med_win {
+  float *v;      /* sorted finite peak_g of the running steps in [i0, i1) */
+  size_t n;
+  size_t i0, i1; /* step index range of the current window */
+} med_win;
+
+static int win_counts(const gb_step *s) { return is_running(s) && isfinite(s->peak_g); }
+
+static size_t win_lower_bound(const med_win *w, float x)
+{
+  size_t lo = 0, hi = w->n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (w->v[mid] < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+static void win_move(med_win *w, const gb_result *r, double a, double b)
+{
+  size_t j0 = step_at(r, a), j1 = step_at(r, b);
+  if (j1 < j0) j1 = j0;
+  if (j0 >= w->i1 || j0 < w->i0 || j1 < w->i1) { /* disjoint or backwards: start afresh */
+    w->n = 0;
+    w->i0 = w->i1 = j0;
+  }
+  for (size_t i = w->i0; i < j0; i++) { /* leaving */
+    if (!win_counts(&r->steps[i])) continue;
+    size_t k = win_lower_bound(w, r->steps[i].peak_g);
+    memmove(w->v + k, w->v + k + 1, (w->n - k - 1) * sizeof *w->v);
+    w->n--;
+  }
+  for (size_t i = w->i1; i < j1; i++) { /* entering */
+    if (!win_counts(&r->steps[i])) continue;
+    float x = r->steps[i].peak_g;
+    size_t k = win_lower_bound(w, x);
+    memmove(w->v + k + 1, w->v + k, (w->n - k) * sizeof *w->v);
+    w->v[k] = x;
+    w->n++;
+  }
+  w->i0 = j0;
+  w->i1 = j1;
+}
+
+static float win_median(const med_win *w)
+{
+  if (w->n == 0) return NAN;
+  double h = (double)(w->n - 1) * 0.5;
+  size_t lo = (size_t)floor(h);
+  float c_lo = w->v[lo], c_hi = lo + 1 < w->n ? w->v[lo + 1] : c_lo;
+  return (float)(c_lo + (h - (double)lo) * ((double)c_hi - c_lo));
+}
+
 /* Cadence from the contacts with t in [a, b) (running only when asked). */
 static float step_cadence(const ev_ctx *c, double a, double b, int running_only)
 {
@@ -423,9 +482,17 @@ static int ev_surge(const ev_ctx *c, ev_list *l)
     cad_ss = step_cadence(c, m0, m1, 1);
     imp_ss = median_peak(c, m0, m1, 1);
   }
-  int open = 0;
+  int open = 0, rc = 0;
   double e0 = 0, e1 = 0, best = 0, ref = 0;
-  for (double t = ceil(t0) + W + 2 * look; t <= t1 + 1e-9; t += 1.0) {
+  /* the impact test's two windows slide by 1 s per loop */
+  med_win w_new = {malloc((r->n_steps ? r->n_steps : 1) * sizeof(float)), 0, 0, 0};
+  med_win w_base = {malloc((r->n_steps ? r->n_steps : 1) * sizeof(float)), 0, 0, 0};
+  if (!w_new.v || !w_base.v) {
+    free(w_new.v);
+    free(w_base.v);
+    return GB_ENOMEM;
+  }
+  for (double t = ceil(t0) + W + 2 * look; t <= t1 + 1e-9 && rc == 0; t += 1.0) {
     double rise = 0, lvl = 0, from = t - W - look;
     int rise_is_cad = 0;
     /* cadence: baseline [t − W − 2·look, t − W], new level [t − look, t + look] */
@@ -448,7 +515,9 @@ static int ev_surge(const ev_ctx *c, ev_list *l)
     }
     /* impact: baseline [t − 3W, t − W] (level: its last W), new level [t, t + W] */
     if (rise == 0 && running_through(r, t - 3 * W, t + W)) {
-      float i1 = median_peak(c, t, t + W, 1), i0 = median_peak(c, t - 2 * W, t - W, 1);
+      win_move(&w_new, r, t, t + W);
+      win_move(&w_base, r, t - 2 * W, t - W);
+      float i1 = win_median(&w_new), i0 = win_median(&w_base);
       double rimp = isfinite(i1) && isfinite(i0) && i0 > 0 ? 100.0 * (i1 / i0 - 1.0) : 0;
       if (rimp >= GB_EV_SURGE_IMPACT_PCT &&
           impact_jump_clear(r, c->risk->impact_cv_max, t - 2 * W, t - W, t, t + W)) {
@@ -471,11 +540,13 @@ static int ev_surge(const ev_ctx *c, ev_list *l)
       e1 = t;
       if (rise > best) best = rise;
     } else if (open) {
-      int rc = add_surge(l, e0, e1, best, ref, W);
-      if (rc) return rc;
+      rc = add_surge(l, e0, e1, best, ref, W);
       open = 0;
     }
   }
+  free(w_new.v);
+  free(w_base.v);
+  if (rc) return rc;
   return open ? add_surge(l, e0, e1, best, ref, W) : 0;
 }
 
