@@ -5,8 +5,10 @@
  * A contact is the largest smoothed peak within ±D samples, D = min_step_fraction ×
  * the expected interval between the contacts the sensor sees (the cadence hint,
  * or the recent detected intervals while the hint lags behind a change of pace),
- * higher than 1 g + GB_CT_MIN_RISE_G, and separated from the previous contact by a
- * valley (the signal drops back towards 1 g between two steps).
+ * higher than 1 g + GB_CT_MIN_RISE_G (at a trunk site inside walking: the lower
+ * slow-walking floor GB_CT_WALK_MIN_RISE_G, see min_rise), and separated from the
+ * previous contact by a valley (the signal drops back towards 1 g between two
+ * steps).
  *
  * Which contacts are reported: trunk, sacrum, wrist and unknown sites see both legs
  * and report every step with side alternating 0/1. Tibia, foot and thigh sensors
@@ -28,7 +30,9 @@
  *  - trunk/sacrum in walking (no flight): IC = the heel-strike kink of the loading
  *    rise, where the derivative of the smoothed vertical acceleration steps up
  *    (walk_ic: the derivative marker of McCamley et al. 2012 / Paraschiv-Ionescu
- *    et al. 2020 at the scale of the loading response instead of the step);
+ *    et al. 2020 at the scale of the loading response instead of the step), on
+ *    the step's first loading hump when the step has two and the rhythm says so
+ *    (walk_step_ic);
  *    contact time NaN (double support cannot be resolved from one vertical axis).
  *  - shank/foot/thigh: impact peak minus its onset: the line through the 30 % and
  *    70 % points of the impact rise extrapolated to the pre-impact minimum;
@@ -90,6 +94,23 @@
 #define GB_CT_NOISE_K 6.0       /* a peak must rise 6 noise SDs above 1 g (Gaussian
                                    false-alarm probability ~1e-9 per sample) */
 #define GB_CT_NOISE_BLOCKS 10   /* noise floor = smallest of the last 10 one-second estimates */
+#define GB_CT_WALK_MIN_RISE_G 0.05 /* smallest step peak above 1 g at a trunk site inside
+                                   walking (walk_gate: cadence hint, consistent recent
+                                   intervals, or a recent contact). Inverted-pendulum walking (Cavagna et al., Am J
+                                   Physiol 1977; Kuo, Hum Mov Sci 2007): in single support the
+                                   CoM accelerates down by v^2/L, and because the step mean is
+                                   1 g the double support must lift it by at least
+                                   (v^2/gL)(t_ss/t_ds) on average. At a slow 0.5 m/s (L 0.9 m,
+                                   t_ss/t_ds 2-4) that is 0.06-0.11 g: 0.05 g keeps the slowest
+                                   gait while the noise term below still rejects sensor noise */
+#define GB_CT_WALK_GAP_STEPS 2.0 /* ... or the previous contact lies within this many step
+                                   intervals at the slowest cadence searched (cadence_min_spm,
+                                   60 spm by default): one undetectable step of a slow walk
+                                   does not end the walk */
+#define GB_CT_RHYTHM_AGREE 0.15 /* a step interval this much longer than expected is a change
+                                   of pace, not step-to-step variability (walking step-time CV
+                                   ~2-3 % in healthy adults, Hausdorff, J Neuroeng Rehabil 2005;
+                                   15 % is > 5 SD) */
 
 struct gb_contacts {
   double fs;
@@ -97,6 +118,7 @@ struct gb_contacts {
   int channels;
   double full_scale;
   int unilateral, trunk, impact_ok, landing_ok;
+  double walk_gap_s; /* GB_CT_WALK_GAP_STEPS slowest step intervals, s */
   double frac, cad_max, lo_i, hi_i, lo_a, hi_a, ratio_thr;
   char note[200];
 
@@ -125,6 +147,7 @@ struct gb_contacts {
   uint64_t last_k;    /* last accepted peak (sm index) */
   double last_ic;     /* last IC, samples (fractional) */
   double hint_spm;
+  double hint_held; /* last confident cadence hint (trunk: held through gaps of the track) */
   double rec[GB_CT_NREC];
   int n_rec;
   int side_next;
@@ -135,7 +158,9 @@ struct gb_contacts {
   uint64_t D;      /* detection half-window, samples */
   uint64_t R;      /* neighbourhood of the relative-rise test, samples */
   uint64_t la;     /* look-ahead a candidate needs, samples */
-  float thr;       /* smallest smoothed peak, g: 1 g + min_rise() */
+  int rhythm;      /* a step rhythm is established: cadence hint or consistent recent intervals */
+  float thr;       /* smallest smoothed peak, g: 1 g + min_rise(c, 0) */
+  float thr_walk;  /* ... within an established walking rhythm at a trunk site: 1 g + min_rise(c, 1) */
 
   /* 1 Hz-bin DFT of the impact window: bins, taper and phasors precomputed */
   size_t nw;       /* window length, samples */
@@ -157,6 +182,9 @@ static inline float minf(float a, float b) { return b < a ? b : a; }
 
 static int dft_setup(gb_contacts *c);
 
+/* Oldest sample index still in the ring. */
+static uint64_t oldest(const gb_contacts *c) { return c->n > c->cap ? c->n - c->cap : 0; }
+
 gb_contacts *gb_contacts_create(const gb_analysis_params *p, const gb_analyzer_input *in)
 {
   if (!p || !in || !(in->sample_rate_hz > 0) || (in->channels != 1 && in->channels != 3))
@@ -171,6 +199,7 @@ gb_contacts *gb_contacts_create(const gb_analysis_params *p, const gb_analyzer_i
   c->trunk = in->location == GB_LOC_SACRUM || in->location == GB_LOC_TRUNK;
   c->frac = p->min_step_fraction;
   c->cad_max = p->cadence_max_spm > 0 ? p->cadence_max_spm : 250;
+  c->walk_gap_s = GB_CT_WALK_GAP_STEPS * 60.0 / (p->cadence_min_spm > 0 ? p->cadence_min_spm : 60);
   c->lo_i = p->impact_band_lo_hz; c->hi_i = p->impact_band_hi_hz;
   c->lo_a = p->active_band_lo_hz; c->hi_a = p->active_band_hi_hz;
   c->ratio_thr = p->landing_ratio_threshold;
@@ -235,21 +264,26 @@ static double median_small(const double *x, int n)
   return n % 2 ? t[n / 2] : 0.5 * (t[n / 2 - 1] + t[n / 2]);
 }
 
+/* Median of the recent detected intervals when they form a consistent rhythm
+ * (at least 3, spread under 30 % of the median), else 0. */
+static double recent_rhythm(const gb_contacts *c)
+{
+  if (c->n_rec < 3) return 0;
+  double mn = c->rec[0], mx = c->rec[0];
+  for (int i = 1; i < c->n_rec; i++) {
+    if (c->rec[i] < mn) mn = c->rec[i];
+    if (c->rec[i] > mx) mx = c->rec[i];
+  }
+  double med = median_small(c->rec, c->n_rec);
+  return (mx - mn) < 0.3 * med ? med : 0;
+}
+
 /* Expected interval between the contacts this sensor reports, s. */
 static double expected_interval(const gb_contacts *c)
 {
   double mult = c->unilateral ? 2.0 : 1.0;
   double own_min = mult * 60.0 / c->cad_max;
-  double recent = 0;
-  if (c->n_rec >= 3) {
-    double mn = c->rec[0], mx = c->rec[0];
-    for (int i = 1; i < c->n_rec; i++) {
-      if (c->rec[i] < mn) mn = c->rec[i];
-      if (c->rec[i] > mx) mx = c->rec[i];
-    }
-    double med = median_small(c->rec, c->n_rec);
-    if ((mx - mn) < 0.3 * med) recent = med; /* consistent rhythm only */
-  }
+  double recent = recent_rhythm(c);
   double own;
   if (c->hint_spm > 0) {
     own = mult * 60.0 / c->hint_spm;
@@ -489,6 +523,60 @@ static double walk_ic(const gb_contacts *c, uint64_t k, uint64_t back)
   return (double)j0;
 }
 
+/* walk_ic() of the rise ending at peak k, searched back at most half the expected
+ * interval (and not past the previous contact). */
+static double walk_ic_at(const gb_contacts *c, uint64_t k, double own_int)
+{
+  uint64_t lo = oldest(c);
+  uint64_t bl = (uint64_t)fmin((double)(k - lo), fmin(0.5 * own_int, GB_CT_STANCE_MAX_S) * c->fs);
+  if (c->have_last && k - c->last_k < bl) bl = k - c->last_k;
+  return bl > 3 ? walk_ic(c, k, bl) : -1;
+}
+
+/* Initial contact of a walking step whose largest smoothed peak is k, in samples
+ * (fractional), or -1: walk_ic() of the rise before k, or of an earlier loading
+ * hump of the same step when that keeps the rhythm.
+ * At the lower back a heel strike is often followed by two peaks 100-200 ms
+ * apart (the loading peak, then a second one at the end of double support; the
+ * vertical force of each leg has two humps, Alexander & Jayes, J Zool 1980), and
+ * the second can be the taller: the IC then lies before the first, and taking
+ * the rise of the second puts it late and makes the intervals alternate long /
+ * short. But the trailing leg's push-off hump also comes just before the leading
+ * heel strike (~50 % of its cycle; Perry & Burnfield 2010), so an earlier hump is
+ * not always the step's own. Candidates: the local maxima within the detection
+ * half-window D before k (peaks that close are one step for the detector), no
+ * nearer the previous contact than D, that would themselves pass as a contact
+ * next to k (at least GB_CT_REL_RISE of k's rise above 1 g, above the walking
+ * floor). The earliest whose IC gives an interval from the previous IC closer to
+ * the expected interval than k's IC does is taken (interval consistency with the
+ * cadence track: a push-off hump shortens the step, a second loading hump
+ * lengthens it). Only while the rhythm is established and the expected interval
+ * is current: not when the last detected interval was more than
+ * GB_CT_RHYTHM_AGREE longer than expected (the cadence track lags a slow-down, e.g.
+ * a cool-down walk after running, and a short expected interval would favour the
+ * push-off hump). */
+static double walk_step_ic(const gb_contacts *c, uint64_t k, double own_int)
+{
+  double on = walk_ic_at(c, k, own_int);
+  if (on < 0 || !c->have_last || !c->rhythm) return on;
+  if (c->n_steps >= 2 &&
+      c->steps[c->n_steps - 1].t_s - c->steps[c->n_steps - 2].t_s > (1.0 + GB_CT_RHYTHM_AGREE) * own_int)
+    return on;
+  uint64_t lo = oldest(c) + 1, D = c->D;
+  uint64_t j0 = k > lo + D ? k - D : lo;
+  if (c->last_k + D > j0) j0 = c->last_k + D;
+  float y = rv(c, c->sm, k);
+  float need = maxf(c->thr_walk, 1.0f + (float)GB_CT_REL_RISE * (y - 1.0f));
+  double e = own_int * c->fs;
+  for (uint64_t j = j0 + 1; j + 1 < k; j++) {
+    float v = rv(c, c->sm, j);
+    if (!(v >= need && v >= rv(c, c->sm, j - 1) && v > rv(c, c->sm, j + 1))) continue;
+    double onj = walk_ic_at(c, j, own_int);
+    if (onj > c->last_ic && fabs(onj - c->last_ic - e) < fabs(on - c->last_ic - e)) return onj;
+  }
+  return on;
+}
+
 /* Initial contact of a running stance seen from the trunk, in samples
  * (fractional): where the vertical force lifts the sensor off its flight level.
  * In flight the sensor reads its free-fall level `base` (≈ 0 g); from IC the
@@ -532,9 +620,6 @@ static int stance_ic(const gb_contacts *c, uint64_t k, double t_up, uint64_t bac
 
 /* ---- one candidate -------------------------------------------------------- */
 
-/* Oldest sample index still in the ring. */
-static uint64_t oldest(const gb_contacts *c) { return c->n > c->cap ? c->n - c->cap : 0; }
-
 static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
 {
   double fs = c->fs;
@@ -573,10 +658,8 @@ static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
       t_up = (double)k - 0.05 * fs;
     }
     ic = t_up;
-    if (!flight) { /* walking: the steepest point of the loading rise (walk_ic) */
-      uint64_t bl = (uint64_t)fmin((double)(k - lo), fmin(0.5 * own_int, GB_CT_STANCE_MAX_S) * fs);
-      if (c->have_last && k - c->last_k < bl) bl = k - c->last_k;
-      double on = bl > 3 ? walk_ic(c, k, bl) : -1;
+    if (!flight) { /* walking: the steepest loading rise of the step (walk_step_ic) */
+      double on = walk_step_ic(c, k, own_int);
       if (on >= 0) ic = on;
     }
     if (flight && !isnan(t_dn) && pk > 1.02f) {
@@ -746,10 +829,18 @@ static void close_noise_block(gb_contacts *c)
 }
 
 /* Smallest rise above 1 g that counts as a contact: the physiological minimum or
- * GB_CT_NOISE_K times the smoothed noise floor, whichever is larger. */
-static double min_rise(const gb_contacts *c)
+ * GB_CT_NOISE_K times the smoothed noise floor, whichever is larger. The
+ * physiological minimum is GB_CT_MIN_RISE_G (normal walking and faster: thr)
+ * while nothing says the wearer is in gait; at a trunk/sacrum site it is the
+ * slow-walking GB_CT_WALK_MIN_RISE_G (thr_walk) inside walking (walk_gate: the
+ * cadence stage reports a confident step rate, the recent contacts form a
+ * consistent rhythm, or the previous contact is recent). Slow or cautious walking
+ * (daily life, turning, impaired gait) reads only 0.05-0.2 g above gravity at the
+ * lower back, and the 0.2 g floor dropped those steps; outside walking the higher
+ * floor keeps isolated bumps (sitting down, shifting weight) out. */
+static double min_rise(const gb_contacts *c, int walking)
 {
-  double h = GB_CT_MIN_RISE_G;
+  double h = walking ? GB_CT_WALK_MIN_RISE_G : GB_CT_MIN_RISE_G;
   if (c->n_sig > 0) {
     double s = c->sig[0];
     for (int i = 1; i < c->n_sig; i++) s = fmin(s, c->sig[i]);
@@ -774,7 +865,19 @@ static void refresh(gb_contacts *c)
   double la = fmax(fmin(c->frac * own, GB_CT_MAX_D_S), fmin(own, GB_CT_REL_WIN_S)) +
               GB_CT_STANCE_MAX_S + GB_CT_IMPACT_WIN_S;
   c->la = (uint64_t)ceil(la * c->fs) + 2;
-  c->thr = 1.0f + (float)min_rise(c);
+  c->thr = 1.0f + (float)min_rise(c, 0);
+  c->thr_walk = c->trunk ? 1.0f + (float)min_rise(c, 1) : c->thr;
+  c->rhythm = c->hint_spm > 0 || recent_rhythm(c) > 0;
+}
+
+/* May a peak between thr_walk and thr be a contact? Only inside walking at a
+ * trunk site: a step rhythm is established, or the previous contact lies within
+ * GB_CT_WALK_GAP_STEPS slow steps before it. */
+static int walk_gate(const gb_contacts *c, uint64_t k)
+{
+  if (!c->trunk) return 0;
+  if (c->rhythm) return 1;
+  return c->have_last && (double)(k - c->last_k) <= c->walk_gap_s * c->fs;
 }
 
 /* Examines sm index k; returns 0 or -1 on memory failure. */
@@ -783,7 +886,8 @@ static int examine(gb_contacts *c, uint64_t k)
   uint64_t lo = oldest(c);
   if (k < lo + 1 || k + 1 >= c->n_sm) return 0;
   float y = rv(c, c->sm, k);
-  if (y < c->thr) return 0;
+  if (y < c->thr_walk) return 0;
+  if (y < c->thr && !walk_gate(c, k)) return 0;
   if (!(y >= rv(c, c->sm, k - 1) && y > rv(c, c->sm, k + 1))) return 0;
   double own = c->own;
   uint64_t D = c->D;
@@ -859,7 +963,23 @@ int gb_contacts_push(gb_contacts *c, const float *vert, const float *mag, const 
   (void)mag;
   if (!c || (n && (!vert || !raw))) return GB_EINVAL;
   if (!c->have_t) { c->t_first = t0_s; c->have_t = 1; }
-  c->hint_spm = cadence_hint_spm > 0 && isfinite(cadence_hint_spm) ? cadence_hint_spm : 0;
+  double h = cadence_hint_spm > 0 && isfinite(cadence_hint_spm) ? cadence_hint_spm : 0;
+  /* trunk: a window without a confident cadence (a turn, a few irregular steps)
+     does not end the gait: the last cadence stays the expected one while the
+     contacts go on at it (the previous contact within walk_gap_s, and the last
+     stride, two intervals, within GB_CT_RHYTHM_AGREE of two held intervals: a
+     stride is immune to a step taken at its second hump) */
+  if (h > 0) {
+    c->hint_held = h;
+  } else if (c->trunk && c->hint_held > 0 && c->have_last && c->n_steps >= 3 &&
+             (double)(c->n - c->last_k) <= c->walk_gap_s * c->fs &&
+             fabs(c->steps[c->n_steps - 1].t_s - c->steps[c->n_steps - 3].t_s - 120.0 / c->hint_held) <=
+                 GB_CT_RHYTHM_AGREE * 120.0 / c->hint_held) {
+    h = c->hint_held;
+  } else {
+    c->hint_held = 0;
+  }
+  c->hint_spm = h;
   /* process in pieces so the ring never overwrites samples still needed */
   size_t piece = c->cap / 4;
   for (size_t i0 = 0; i0 < n; i0 += piece) {

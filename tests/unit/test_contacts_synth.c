@@ -8,7 +8,14 @@
  *  - trunk walking: initial contact at the heel-strike kink of the loading rise
  *    (every step after the first four within ±15 ms, median error within ±5 ms);
  *  - a running contact cut by the end of the recording is still reported (its IC
- *    within ±25 ms), and a run that ends in standing gets no extra contact. */
+ *    within ±25 ms), and a run that ends in standing gets no extra contact;
+ *  - slow walking at the trunk whose steps rise only ~0.11 g above gravity (under
+ *    the 0.2 g floor of normal walking) is detected once a cadence exists (F1 1 at
+ *    ±25 ms, median timing error ≤ 5 ms), while the same bumps without a rhythm
+ *    (standing, no cadence) are not contacts;
+ *  - walking steps with two loading humps after the heel strike, the second the
+ *    taller on about half of them: IC at the first hump (F1 ≥ 0.98 at ±25 ms),
+ *    also while the cadence tracker reports nothing for 12 s. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -22,6 +29,10 @@
 #include "gaitbatch/config.h"
 #include "gait/gait_internal.h"
 #include "helpers/signals.h"
+
+#ifndef M_PI
+#define M_PI 3.14159265358979323846
+#endif
 
 static gb_analysis_params params(void)
 {
@@ -84,6 +95,22 @@ static double score(const gbt_signal *s, const run_out *o, double tol, double *r
   for (size_t i = 0; i < o->n; i++) d[i] = o->st[i].t_s;
   for (size_t i = 0; i < s->n_steps; i++) t[i] = s->steps[i].t_s;
   double f1 = gbt_f1(d, o->n, t, s->n_steps, tol, r, p);
+  free(d);
+  free(t);
+  return f1;
+}
+
+/* F1 of the contacts and truth steps at or after t_min (a rhythm must exist before
+ * the rules that need one can apply). */
+static double score_from(const gbt_signal *s, const run_out *o, double t_min, double tol, double *r, double *p)
+{
+  double *d = malloc((o->n + 1) * sizeof(double)), *t = malloc((s->n_steps + 1) * sizeof(double));
+  size_t nd = 0, nt = 0;
+  for (size_t i = 0; i < o->n; i++)
+    if (o->st[i].t_s >= t_min - tol) d[nd++] = o->st[i].t_s;
+  for (size_t i = 0; i < s->n_steps; i++)
+    if (s->steps[i].t_s >= t_min) t[nt++] = s->steps[i].t_s;
+  double f1 = gbt_f1(d, nd, t, nt, tol, r, p);
   free(d);
   free(t);
   return f1;
@@ -377,6 +404,145 @@ static void test_contact_cut_by_the_end(void **state)
   gbt_free(&s);
 }
 
+/* Slow walking seen from the lower back: step peaks only ~0.11 g above gravity
+ * (below the 0.2 g floor of normal walking, above the slow-walking floor), with
+ * the cadence hint of a tracker. Every step is a contact (generator truth). */
+static void test_slow_walk_low_amplitude(void **state)
+{
+  (void)state;
+  const double rates[] = {100, 500};
+  for (int ri = 0; ri < 2; ri++) {
+    gbt_spec sp;
+    walk_spec(&sp, rates[ri], 0.01);
+    sp.seg[1] = (gbt_segment){GBT_WALK, 30, 100, 100, 0.4, 0.5, 0, 0, 0}; /* rise 0.4·0.4·(1 − 1/π) g */
+    gbt_signal s;
+    assert_int_equal(gbt_build(&sp, &s), 0);
+    /* the helper counts the first sample after the walk both as walking and as
+       still (its step times accumulate to the segment end): a one-sample 1 g
+       spike, no part of the gait model; taken out here */
+    for (size_t i = (size_t)floor(33.0 * rates[ri]) - 1; i <= (size_t)ceil(33.0 * rates[ri]) + 1; i++)
+      if (s.vert[i] > 1.5f) s.frames[i] = s.vert[i] -= 1.0f;
+    double rise = s.steps[5].peak_g - 1.0;
+    run_out o;
+    run_contacts(&s, rates[ri], GB_LOC_SACRUM, 0, (size_t)rates[ri], 1, &o);
+    /* scored once the tracker has a cadence (3 intervals, ~2 s into the walk;
+       6.3 s lies between two steps) */
+    double r, p, f1 = score_from(&s, &o, 6.3, 0.025, &r, &p), r_all, p_all;
+    score(&s, &o, 0.025, &r_all, &p_all);
+    double err[128];
+    size_t ne = 0;
+    for (size_t i = 0; i < s.n_steps && ne < 128; i++) {
+      double best = 1e9;
+      for (size_t k = 0; k < o.n; k++)
+        if (fabs(o.st[k].t_s - s.steps[i].t_s) < fabs(best)) best = o.st[k].t_s - s.steps[i].t_s;
+      if (fabs(best) <= 0.025) err[ne++] = best;
+    }
+    qsort(err, ne, sizeof *err, cmp_abs);
+    printf("  slow walk %4.0f Hz, step peak %.3f g above 1 g: truth %zu detected %zu F1 %.3f (R %.3f P %.3f), "
+           "median |error| %.1f ms\n", rates[ri], rise, s.n_steps, o.n, f1, r, p, ne ? fabs(err[ne / 2]) * 1000 : NAN);
+    assert_true(rise > 0.08 && rise < 0.15);
+    assert_true(f1 >= 0.98);
+    assert_true(p_all >= 0.98); /* nothing while standing before and after */
+    assert_true(ne > 40 && fabs(err[ne / 2]) <= 0.005);
+    free(o.st);
+    gbt_free(&s);
+  }
+}
+
+/* The same small bumps without a rhythm (one every 5 s while standing, no
+ * cadence hint) are not steps: the slow-walking floor applies inside walking
+ * only. */
+static void test_isolated_small_bumps_are_not_contacts(void **state)
+{
+  (void)state;
+  gbt_spec sp;
+  memset(&sp, 0, sizeof sp);
+  sp.fs = 100;
+  sp.channels = 1;
+  sp.noise_sd = 0.01;
+  sp.seed = 4;
+  sp.n_seg = 1;
+  sp.seg[0] = (gbt_segment){GBT_STILL, 60, 0, 0, 1, 0.5, 0, 0, 0};
+  gbt_signal s;
+  assert_int_equal(gbt_build(&sp, &s), 0);
+  for (double t = 3; t < 58; t += 5)
+    for (size_t i = (size_t)ceil(t * sp.fs); i < s.n && (double)i / sp.fs < t + 0.25; i++) {
+      s.vert[i] += (float)(0.12 * sin(M_PI * ((double)i / sp.fs - t) / 0.25));
+      s.frames[i] = s.vert[i];
+    }
+  run_out o;
+  run_contacts(&s, sp.fs, GB_LOC_SACRUM, 0, 1000, 0, &o);
+  printf("  11 isolated 0.12 g bumps while standing: %zu contacts\n", o.n);
+  assert_int_equal(o.n, 0);
+  free(o.st);
+  gbt_free(&s);
+}
+
+/* Walking steps with two loading humps after the heel strike (a loading peak,
+ * a dip, a second peak 150 ms later, as lower-back sensors often show), the
+ * second one the taller on about half of the steps (seeded): the IC is the
+ * foot of the first hump on every step. Built here: truth = the start of each
+ * first hump. */
+static void test_two_hump_steps(void **state)
+{
+  (void)state;
+  /* the third run: the tracker reports no cadence from 15 to 27 s (a window of
+     low confidence), the contacts keep the last one while they go on at it */
+  const double rates[] = {100, 200, 100};
+  for (int ri = 0; ri < 3; ri++) {
+    double fs = rates[ri], T = 0.55, t_walk0 = 3, t_walk1 = 38;
+    gbt_signal s;
+    memset(&s, 0, sizeof s);
+    s.n = (size_t)(41 * fs);
+    s.channels = 1;
+    s.vert = calloc(s.n, sizeof(float));
+    s.steps = calloc(128, sizeof(gbt_truth_step));
+    assert_non_null(s.vert);
+    assert_non_null(s.steps);
+    uint64_t rng = 17;
+    for (double t = t_walk0; t + T <= t_walk1; t += T) {
+      double a1 = 0.45, a2 = 0.45 * (0.85 + 0.3 * gbt_rand01(&rng)); /* second hump 0.85-1.15 × first */
+      for (size_t i = (size_t)ceil(t * fs); i < s.n && (double)i / fs < t + T; i++) {
+        double x = (double)i / fs - t, y = 0;
+        if (x < 0.07) y = a1 * sin(M_PI * x / 0.07);
+        else if (x < 0.15) y = -0.25 * sin(M_PI * (x - 0.07) / 0.08);
+        else if (x < 0.22) y = a2 * sin(M_PI * (x - 0.15) / 0.07);
+        else y = -0.12 * sin(M_PI * (x - 0.22) / (T - 0.22));
+        s.vert[i] += (float)y;
+      }
+      s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 0, 0, GBT_WALK, (int)(s.n_steps % 2), 0};
+    }
+    uint64_t nz = 5;
+    for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
+    s.frames = s.vert;
+    gb_analysis_params p = params();
+    gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
+    gb_contacts *c = gb_contacts_create(&p, &in);
+    assert_non_null(c);
+    size_t blk = (size_t)(fs / 4);
+    for (size_t i = 0; i < s.n; i += blk) {
+      size_t m = i + blk < s.n ? blk : s.n - i;
+      double ti = (double)i / fs;
+      double hint = ti > t_walk0 + 4 ? 60.0 / T : 0; /* a tracker's first estimate */
+      if (ri == 2 && ti >= 15 && ti < 27) hint = 0;
+      assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, (double)i / fs, hint), 0);
+    }
+    run_out o;
+    assert_int_equal(gb_contacts_finish(c, &o.st, &o.n), 0);
+    gb_contacts_free(c);
+    /* scored once the rhythm is known (the cadence hint, 4 s into the walk; 8.3 s
+       lies between two steps) */
+    double r, pr, f1 = score_from(&s, &o, t_walk0 + 5.3, 0.025, &r, &pr);
+    printf("  two-hump steps %3.0f Hz%s: truth %zu detected %zu F1 %.3f (R %.3f P %.3f)\n", fs,
+           ri == 2 ? ", no cadence 15-27 s" : "", s.n_steps, o.n, f1, r, pr);
+
+    assert_true(f1 >= 0.98);
+    free(o.st);
+    s.frames = NULL;
+    gbt_free(&s);
+  }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -384,6 +550,8 @@ int main(void)
       cmocka_unit_test(test_still_gives_no_contacts), cmocka_unit_test(test_block_size_invariance),
       cmocka_unit_test(test_low_rate_has_no_landing), cmocka_unit_test(test_clipping),
       cmocka_unit_test(test_walking_ic_timing),       cmocka_unit_test(test_contact_cut_by_the_end),
+      cmocka_unit_test(test_slow_walk_low_amplitude), cmocka_unit_test(test_isolated_small_bumps_are_not_contacts),
+      cmocka_unit_test(test_two_hump_steps),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

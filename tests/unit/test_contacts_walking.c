@@ -12,7 +12,11 @@
  * against regressions; issue 4 asks F1 ≥ 0.95 per recording, which most of the
  * nine recordings do not reach yet, see the README "What is weak"):
  *  - F1 ≥ 0.95 on the healthy straight walks (mobgap HA001 Test5, ipol 1-1);
- *  - pooled F1 ≥ 0.75 per dataset, median timing error within ±30 ms.
+ *  - F1 ≥ 0.9 on ipol 5-2 (steps with two loading humps, the second often the
+ *    taller: 0.84 before the IC was taken at the first hump);
+ *  - pooled F1 ≥ 0.80 on mobgap (slow daily-living walking in Test11: 0.79 with
+ *    the fixed 0.2 g floor, 0.84 with the slow-walking floor) and ≥ 0.75 on ipol,
+ *    median timing error within ±30 ms.
  * The ipol trials after their U-turn are sensitive to the input's last bits (the
  * detector can lock onto half the step interval there): this test reads the text
  * with strtod and reaches lower F1 on 10-3 and 17-3 than `gaitbatch batch`. */
@@ -229,7 +233,7 @@ static void test_mobgap(void **state)
     fclose(f);
     assert_true(rs.n > 5 && rs.n_span > 0);
     snprintf(path, sizeof path, "%s/%s", dir, want);
-    size_t n;
+    size_t n = 0;
     float *x = read_frames(path, 1, ',', 1, 1.0, &n); /* samples,acc_x,acc_y,acc_z,... (g) */
     assert_non_null(x);
     gb_result *r = analyze(x, n);
@@ -242,7 +246,7 @@ static void test_mobgap(void **state)
   double f1 = pooled_f1(&all), med = pooled_median_ms(&all);
   printf("  mobgap pooled: F1 %.3f (TP %zu FP %zu FN %zu), median error %+.1f ms\n", f1, all.tp, all.fp,
          all.fn, med);
-  assert_true(f1 >= 0.75); /* Test11 (daily-living activities) misses steps: see the header */
+  assert_true(f1 >= 0.80); /* Test11 (daily-living activities) misses steps: see the header */
   assert_true(fabs(med) <= 30.0);
 }
 
@@ -286,7 +290,7 @@ static void test_ipol(void **state)
     fclose(f);
     assert_true(rs.n > 5 && rs.n_span == 1);
     snprintf(tpath, sizeof tpath, "%s/%s_lb.txt", dir, trials[ti]);
-    size_t n;
+    size_t n = 0;
     /* preamble line, header line, then PacketCounter Acc_X Acc_Y Acc_Z ... (m/s²) */
     float *x = read_frames(tpath, 2, '\t', 1, 1.0 / 9.80665, &n);
     assert_non_null(x);
@@ -294,6 +298,7 @@ static void test_ipol(void **state)
     double med, f1 = score(r, &rs, &all, &med);
     printf("  ipol %s: F1 %.3f at ±100 ms, median error %+.1f ms\n", trials[ti], f1, med);
     if (ti == 0) assert_true(f1 >= 0.95);
+    if (ti == 1) assert_true(f1 >= 0.90);
     gb_result_free(r);
     free(x);
   }
