@@ -65,6 +65,7 @@
 #include "gaitbatch/status.h"
 #include "gait/gait_internal.h"
 #include "util/errbuf.h"
+#include "util/select.h"
 
 #ifndef M_PI
 #define M_PI 3.14159265358979323846
@@ -778,48 +779,15 @@ static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
   return push_step(c, &s);
 }
 
-/* k-th smallest of x[0..n) (0-based), partially reordering x: Hoare's
- * selection (FIND) with a median-of-three pivot, O(n) on average. The value is
- * the same as that of a full sort. */
-static float select_kth(float *x, size_t n, size_t k)
-{
-  size_t l = 0, r = n - 1;
-  while (r > l) {
-    size_t m = l + (r - l) / 2;
-    /* median of three to x[m] */
-    if (x[m] < x[l]) { float t = x[m]; x[m] = x[l]; x[l] = t; }
-    if (x[r] < x[l]) { float t = x[r]; x[r] = x[l]; x[l] = t; }
-    if (x[r] < x[m]) { float t = x[r]; x[r] = x[m]; x[m] = t; }
-    float piv = x[m];
-    size_t i = l, j = r;
-    for (;;) {
-      while (x[i] < piv) i++;
-      while (piv < x[j]) j--;
-      if (i >= j) break;
-      float t = x[i]; x[i] = x[j]; x[j] = t;
-      i++;
-      j--;
-    }
-    /* now x[l..j] <= piv <= x[j+1..r] */
-    if (k <= j) r = j;
-    else l = j + 1;
-  }
-  return x[k];
-}
-
 /* Closes a one-second block of |second differences|: robust SD of the white
  * noise (median |d2| / (0.6745·√6), the second difference of white noise has SD
  * √6·σ), kept for the noise floor. */
 static void close_noise_block(gb_contacts *c)
 {
   size_t h = c->nb / 2;
-  float upper = select_kth(c->d2, c->nb, h);
-  double med = upper;
-  if (c->nb % 2 == 0) { /* the lower middle: the largest of the part below x[h] */
-    float lower = c->d2[0];
-    for (size_t i = 1; i < h; i++) lower = maxf(lower, c->d2[i]);
-    med = 0.5 * ((double)lower + upper);
-  }
+  float lower; /* |d2| >= +0: the radix select applies */
+  float upper = gb_kth_nonneg_f(c->d2, c->nb, h, c->nb % 2 == 0 ? &lower : NULL);
+  double med = c->nb % 2 == 0 ? 0.5 * ((double)lower + upper) : upper;
   if (c->n_sig == GB_CT_NOISE_BLOCKS) {
     memmove(c->sig, c->sig + 1, (GB_CT_NOISE_BLOCKS - 1) * sizeof(double));
     c->n_sig--;
@@ -926,35 +894,54 @@ static int process(gb_contacts *c, int flushing)
   return 0;
 }
 
-/* Appends one sample to the ring and the smoother. */
-static void add_sample(gb_contacts *c, float v, float am)
+/* Appends samples [i0, i1) of a push to the rings and the smoother. The state the
+ * per-sample recurrences carry (sample count, the two running sums, the noise
+ * block's fill) lives in locals for the loop: written back through c after every
+ * sample, each sum's chain waited on a store and a reload. Same operations in the
+ * same order as one sample at a time, so the values do not depend on i1 - i0. */
+static void add_samples(gb_contacts *c, const float *vert, const float *raw, size_t i0, size_t i1)
 {
+  const uint64_t w = c->w, mask = c->mask;
+  const double dw = (double)c->w;
+  const int ch = c->channels;
+  float *const V = c->v, *const A = c->amax, *const B1 = c->b1, *const SM = c->sm;
   uint64_t k = c->n;
-  size_t w = c->w;
-  if (k == 0) { /* as if v had been constant before the start */
-    c->sum1 = (double)w * v;
-    c->sum2 = (double)w * v;
+  double sum1 = c->sum1, sum2 = c->sum2;
+  size_t nb = c->nb;
+  for (size_t i = i0; i < i1; i++, k++) {
+    float am = 0;
+    for (int q = 0; q < ch; q++) am = maxf(am, fabsf(raw[i * (size_t)ch + (size_t)q]));
+    float v = vert[i];
+    if (!isfinite(v)) v = 1.0f; /* a gap reads as rest */
+    if (k == 0) { /* as if v had been constant before the start */
+      sum1 = dw * v;
+      sum2 = dw * v;
+    }
+    float old_v = k >= w ? V[(k - w) & mask] : V[0];
+    if (k == 0) old_v = v;
+    if (k >= 2) {
+      c->d2[nb++] = fabsf(v - 2.0f * V[(k - 1) & mask] + V[(k - 2) & mask]);
+      if (nb == c->blk) {
+        c->nb = nb;
+        close_noise_block(c);
+        nb = c->nb;
+      }
+    }
+    V[k & mask] = v;
+    A[k & mask] = am;
+    sum1 += (double)v - (double)old_v;
+    float b = (float)(sum1 / dw);
+    float old_b = k >= w ? B1[(k - w) & mask] : (k == 0 ? b : B1[0]);
+    if (k == 0) old_b = b;
+    B1[k & mask] = b;
+    sum2 += (double)b - (double)old_b;
+    if (k + 1 >= w) SM[(k - (w - 1)) & mask] = (float)(sum2 / dw); /* b2 at k is centred at k − (w − 1) */
   }
-  float old_v = k >= w ? rv(c, c->v, k - w) : rv(c, c->v, 0);
-  if (k == 0) old_v = v;
-  if (k >= 2) {
-    c->d2[c->nb++] = fabsf(v - 2.0f * rv(c, c->v, k - 1) + rv(c, c->v, k - 2));
-    if (c->nb == c->blk) close_noise_block(c);
-  }
-  c->v[k & c->mask] = v;
-  c->amax[k & c->mask] = am;
-  c->sum1 += (double)v - (double)old_v;
-  float b = (float)(c->sum1 / (double)w);
-  float old_b = k >= w ? rv(c, c->b1, k - w) : (k == 0 ? b : rv(c, c->b1, 0));
-  if (k == 0) old_b = b;
-  c->b1[k & c->mask] = b;
-  c->sum2 += (double)b - (double)old_b;
-  c->n = k + 1;
-  if (k + 1 >= w) { /* b2 at k is centred at k − (w − 1) */
-    uint64_t j = k - (w - 1);
-    c->sm[j & c->mask] = (float)(c->sum2 / (double)w);
-    c->n_sm = j + 1;
-  }
+  c->n = k;
+  c->sum1 = sum1;
+  c->sum2 = sum2;
+  c->nb = nb;
+  if (k >= w) c->n_sm = k - (w - 1);
 }
 
 int gb_contacts_push(gb_contacts *c, const float *vert, const float *mag, const float *raw,
@@ -984,13 +971,7 @@ int gb_contacts_push(gb_contacts *c, const float *vert, const float *mag, const 
   size_t piece = c->cap / 4;
   for (size_t i0 = 0; i0 < n; i0 += piece) {
     size_t i1 = i0 + piece < n ? i0 + piece : n;
-    for (size_t i = i0; i < i1; i++) {
-      float am = 0;
-      for (int ch = 0; ch < c->channels; ch++) am = maxf(am, fabsf(raw[i * (size_t)c->channels + (size_t)ch]));
-      float v = vert[i];
-      if (!isfinite(v)) v = 1.0f; /* a gap reads as rest */
-      add_sample(c, v, am);
-    }
+    add_samples(c, vert, raw, i0, i1);
     int rc = process(c, 0);
     if (rc) return rc;
   }
@@ -1115,7 +1096,8 @@ int gb_contacts_finish(gb_contacts *c, gb_step **steps, size_t *n_steps)
     /* complete the smoother with the last value, then decide the remaining candidates */
     float last = rv(c, c->v, c->n - 1), am = rv(c, c->amax, c->n - 1);
     uint64_t n_real = c->n;
-    for (size_t i = 0; i + 1 < c->w; i++) add_sample(c, last, am);
+    const float raw_last[3] = {am, 0.0f, 0.0f}; /* amax of the frame = am, any channel count */
+    for (size_t i = 0; i + 1 < c->w; i++) add_samples(c, &last, raw_last, 0, 1);
     c->n_sm = n_real < c->n_sm ? n_real : c->n_sm;
     int rc = process(c, 1);
     if (rc) return rc;

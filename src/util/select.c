@@ -3,7 +3,9 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* Hoare's FIND (quickselect, CACM 4(7) 1961) with a median-of-three pivot. Ranges
  * of fewer than 16 values are finished by insertion sort (a library qsort's calls
@@ -121,4 +123,48 @@ float gb_median_f_inplace(float *v, size_t n)
   if (!n) return NAN;
   float below, m = middle_f(v, n, &below);
   return n % 2 ? m : 0.5f * (below + m);
+}
+
+static uint32_t f2u(float f)
+{
+  uint32_t u;
+  memcpy(&u, &f, sizeof u);
+  return u;
+}
+
+float gb_kth_nonneg_f(const float *x, size_t n, size_t k, float *below)
+{
+  uint32_t prefix = 0, mask = 0;
+  size_t kk = k;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    uint32_t cnt[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+      uint32_t u = f2u(x[i]);
+      cnt[(u >> shift) & 255u] += (u & mask) == prefix; /* only the keys still in play */
+    }
+    uint32_t b = 0;
+    size_t acc = 0;
+    while (acc + cnt[b] <= kk) acc += cnt[b++];
+    kk -= acc;
+    prefix |= b << shift;
+    mask |= 255u << shift;
+  }
+  float kth;
+  memcpy(&kth, &prefix, sizeof kth);
+  if (below && k > 0) {
+    /* k values lie below the k-th: when fewer are strictly smaller, a copy of
+       the k-th itself is the (k-1)-th; else the largest strictly smaller one */
+    size_t n_less = 0;
+    uint32_t best = 0;
+    for (size_t i = 0; i < n; i++) {
+      uint32_t u = f2u(x[i]);
+      int lt = u < prefix;
+      n_less += (size_t)lt;
+      uint32_t cand = lt ? u : 0;
+      best = cand > best ? cand : best;
+    }
+    if (n_less < k) best = prefix;
+    memcpy(below, &best, sizeof *below);
+  }
+  return kth;
 }

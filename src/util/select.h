@@ -11,6 +11,14 @@
 void gb_select_f(float *v, size_t n, size_t k);
 void gb_select_d(double *v, size_t n, size_t k);
 
+/* The k-th smallest of x[0..n) (k < n) for values >= +0 (no NaN, no -0), without
+ * reordering x: a radix select on the IEEE bit patterns, which for such floats
+ * order as unsigned integers. Four counting passes over 8 bits each, no data-
+ * dependent branches: several times faster than a partitioning select on noisy
+ * data, whose comparisons the branch predictor cannot guess. *below receives the
+ * (k-1)-th smallest when k > 0 (for the median of an even count). */
+float gb_kth_nonneg_f(const float *x, size_t n, size_t k, float *below);
+
 /* Median of v[0..n) (mean of the two middle values for an even n), reordering v;
  * NaN when n is 0. Equal to the median of a sorted copy, bit for bit. */
 double gb_median_d_inplace(double *v, size_t n);

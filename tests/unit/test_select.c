@@ -88,6 +88,40 @@ static void check_all(size_t n, int kind)
   free(sf);
 }
 
+/* gb_kth_nonneg_f against the sorted copy, for every k, with duplicates and zeros. */
+static void test_kth_nonneg(void **state)
+{
+  (void)state;
+  const size_t sizes[] = {1, 2, 3, 7, 16, 17, 100, 500, 501};
+  for (int kind = 0; kind < 3; kind++)
+    for (size_t j = 0; j < sizeof sizes / sizeof *sizes; j++) {
+      size_t n = sizes[j];
+      float *x = malloc(n * sizeof *x), *s = malloc(n * sizeof *s), *keep = malloc(n * sizeof *keep);
+      assert_true(x && s && keep);
+      for (size_t i = 0; i < n; i++) {
+        uint64_t u = next_u64();
+        x[i] = kind == 0 ? (float)((double)(u >> 11) * 0x1p-53) * 3.0f /* uniform [0, 3) */
+             : kind == 1 ? (float)(u % 4) * 0.25f                      /* 0, .25, .5, .75 */
+                         : (float)ldexp((double)(u % 1000), (int)(u >> 60) - 20); /* wide range */
+        s[i] = x[i];
+      }
+      memcpy(keep, x, n * sizeof *x);
+      double *sd = malloc(n * sizeof *sd);
+      for (size_t i = 0; i < n; i++) sd[i] = s[i];
+      qsort(sd, n, sizeof *sd, cmp_d);
+      for (size_t k = 0; k < n; k++) {
+        float below = -1.0f, v = gb_kth_nonneg_f(x, n, k, &below);
+        assert_true(v == (float)sd[k]);
+        if (k > 0) assert_true(below == (float)sd[k - 1]);
+      }
+      assert_memory_equal(x, keep, n * sizeof *x); /* x is left as it was */
+      free(x);
+      free(s);
+      free(keep);
+      free(sd);
+    }
+}
+
 static void test_select_matches_sort(void **state)
 {
   (void)state;
@@ -100,6 +134,7 @@ static void test_select_matches_sort(void **state)
 
 int main(void)
 {
-  const struct CMUnitTest tests[] = {cmocka_unit_test(test_select_matches_sort)};
+  const struct CMUnitTest tests[] = {cmocka_unit_test(test_select_matches_sort),
+                                     cmocka_unit_test(test_kth_nonneg)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
