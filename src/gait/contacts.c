@@ -169,6 +169,7 @@ struct gb_contacts {
   double bin_f[64];
   unsigned char bin_i[64], bin_a[64];
   double *taper;   /* nw */
+  double *xw, *yw; /* nw each: the window after IC, and it levelled and tapered */
   double *cs, *sn; /* n_bins x nw: cos / sin(2 pi f i / fs); NULL = computed per step */
 
   gb_step *steps;
@@ -348,29 +349,56 @@ static double halfsine_contact(double d1, double P)
  * taper and the phasors are fixed by the rate: set up once by dft_setup(). */
 static double band_ratio(const gb_contacts *c, const double *x, double base)
 {
-  size_t n = c->nw;
-  double e_i = 0, e_a = 0;
-  int n_i = 0, n_a = 0;
-  for (int b = 0; b < c->n_bins; b++) {
+  const size_t n = c->nw;
+  const int nbins = c->n_bins;
+  double *y = c->yw, e[64];
+  for (size_t i = 0; i < n; i++) y[i] = (x[i] - base) * c->taper[i];
+  int b = 0;
+  if (c->cs) {
+    /* four bins per pass: each bin's sums keep their order (same values as one
+       bin at a time), and the four independent chains overlap in the pipeline */
+    for (; b + 4 <= nbins; b += 4) {
+      const double *c0 = c->cs + (size_t)b * n, *s0 = c->sn + (size_t)b * n;
+      double r0 = 0, r1 = 0, r2 = 0, r3 = 0, i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+      for (size_t i = 0; i < n; i++) {
+        const double yi = y[i];
+        r0 += yi * c0[i];
+        i0 -= yi * s0[i];
+        r1 += yi * c0[n + i];
+        i1 -= yi * s0[n + i];
+        r2 += yi * c0[2 * n + i];
+        i2 -= yi * s0[2 * n + i];
+        r3 += yi * c0[3 * n + i];
+        i3 -= yi * s0[3 * n + i];
+      }
+      e[b] = r0 * r0 + i0 * i0;
+      e[b + 1] = r1 * r1 + i1 * i1;
+      e[b + 2] = r2 * r2 + i2 * i2;
+      e[b + 3] = r3 * r3 + i3 * i3;
+    }
+  }
+  for (; b < nbins; b++) {
     double re = 0, im = 0;
     if (c->cs) {
       const double *cs = c->cs + (size_t)b * n, *sn = c->sn + (size_t)b * n;
       for (size_t i = 0; i < n; i++) {
-        double y = (x[i] - base) * c->taper[i];
-        re += y * cs[i];
-        im -= y * sn[i];
+        re += y[i] * cs[i];
+        im -= y[i] * sn[i];
       }
     } else {
       double wstep = 2.0 * M_PI * c->bin_f[b] / c->fs;
       for (size_t i = 0; i < n; i++) {
-        double y = (x[i] - base) * c->taper[i];
-        re += y * cos(wstep * (double)i);
-        im -= y * sin(wstep * (double)i);
+        re += y[i] * cos(wstep * (double)i);
+        im -= y[i] * sin(wstep * (double)i);
       }
     }
-    double e = re * re + im * im;
-    if (c->bin_i[b]) { e_i += e; n_i++; }
-    if (c->bin_a[b]) { e_a += e; n_a++; }
+    e[b] = re * re + im * im;
+  }
+  double e_i = 0, e_a = 0;
+  int n_i = 0, n_a = 0;
+  for (b = 0; b < nbins; b++) {
+    if (c->bin_i[b]) { e_i += e[b]; n_i++; }
+    if (c->bin_a[b]) { e_a += e[b]; n_a++; }
   }
   if (n_i == 0 || n_a == 0) return NAN;
   if (!(e_a > 0)) return e_i > 0 ? INFINITY : NAN;
@@ -398,7 +426,9 @@ static int dft_setup(gb_contacts *c)
     c->n_bins++;
   }
   c->taper = malloc(n * sizeof(double));
-  if (!c->taper) return -1;
+  c->xw = malloc(n * sizeof(double));
+  c->yw = malloc(n * sizeof(double));
+  if (!c->taper || !c->xw || !c->yw) return -1;
   size_t nt = n / 2;
   for (size_t i = 0; i < n; i++)
     c->taper[i] = i >= n - nt ? 0.5 * (1.0 + cos(M_PI * (double)(i - (n - nt) + 1) / (double)(nt + 1))) : 1.0;
@@ -721,15 +751,13 @@ static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
   s.landing = GB_LANDING_UNKNOWN;
   size_t nw = c->nw;
   if (c->impact_ok && i_ic + nw <= c->n && nw >= 8) {
-    double *x = malloc(nw * sizeof(double));
-    if (!x) return -1;
+    double *x = c->xw;
     for (size_t i = 0; i < nw; i++) x[i] = rv(c, c->v, i_ic + i);
     /* the contact level: the smoothed signal at IC */
     uint64_t i0 = (uint64_t)floor(ic);
     double fr = ic - (double)i0, base = rv(c, c->sm, i0);
     if (i0 + 1 < c->n_sm) base += fr * ((double)rv(c, c->sm, i0 + 1) - base);
     s.impact_ratio = (float)band_ratio(c, x, base);
-    free(x);
     if (c->landing_ok && !isnan(s.impact_ratio))
       s.landing = s.impact_ratio >= c->ratio_thr ? GB_LANDING_REARFOOT : GB_LANDING_MIDFOOT;
   }
@@ -1123,6 +1151,6 @@ void gb_contacts_free(gb_contacts *c)
 {
   if (!c) return;
   free(c->v); free(c->amax); free(c->b1); free(c->sm); free(c->steps); free(c->d2);
-  free(c->taper); free(c->cs); free(c->sn);
+  free(c->taper); free(c->xw); free(c->yw); free(c->cs); free(c->sn);
   free(c);
 }
