@@ -71,6 +71,15 @@ static inline void frame_3(const float *f, gb_biquad *g, double *v, double *m, d
   *v = gn > 1e-6 ? (*x * gx + *y * gy + *z * gz) / gn : *m;
 }
 
+/* Frames per sub-block of the two passes below (their v and |a| in double on the
+ * stack: 4 KiB). */
+#define GB_PP_SUB 256
+
+/* Two passes per sub-block: gravity and projection, then anti-alias, decimation
+ * and slow-block sums. One loop doing all of it kept five filter states, seven
+ * sums and the coefficients live at once, more than the registers hold, and the
+ * recurrences went through the stack; each pass now keeps its own in registers.
+ * Every value goes through the same operations in the same order as before. */
 void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
                     float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow)
 {
@@ -89,67 +98,89 @@ void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, f
     else
       gb_biquad_prime(&p->grav[0], frames[0]);
   }
-  gb_biquad g[3] = {p->grav[0], p->grav[1], p->grav[2]};
-  gb_biquad aa0 = p->aa[0], aa1 = p->aa[1];
-  unsigned phase = p->dec_phase;
-  int sign1 = p->sign1;
-  size_t blk_n = p->blk_n;
   const size_t block_len = p->block_len;
-  double sx = p->blk_sx, sy = p->blk_sy, sz = p->blk_sz, sm = p->blk_sm, smm = p->blk_smm,
-         sv = p->blk_sv, svv = p->blk_svv;
-  for (size_t i = 0; i < n; i++) {
-    double v, m, x = 0, y = 0, z;
+  for (size_t s0 = 0; s0 < n; s0 += GB_PP_SUB) {
+    const size_t m = n - s0 < GB_PP_SUB ? n - s0 : GB_PP_SUB;
+    double vs[GB_PP_SUB], ms[GB_PP_SUB];
+    /* pass 1: gravity, vertical projection, |a| */
     if (ch == 3) {
-      frame_3(frames + i * 3, g, &v, &m, &x, &y, &z);
+      gb_biquad g[3] = {p->grav[0], p->grav[1], p->grav[2]};
+      for (size_t i = 0; i < m; i++) {
+        double x, y, z;
+        frame_3(frames + (s0 + i) * 3, g, &vs[i], &ms[i], &x, &y, &z);
+      }
+      for (int k = 0; k < 3; k++) p->grav[k] = g[k];
     } else {
-      z = frames[i];
-      double gz = gb_biquad_step(&g[0], z);
-      if (gz < -GB_SIGN_HYST_G) sign1 = -1;
-      else if (gz > GB_SIGN_HYST_G) sign1 = 1;
-      v = sign1 * z;
-      m = fabs(z);
+      gb_biquad g0 = p->grav[0];
+      int sign1 = p->sign1;
+      for (size_t i = 0; i < m; i++) {
+        double z = frames[s0 + i];
+        double gz = gb_biquad_step(&g0, z);
+        if (gz < -GB_SIGN_HYST_G) sign1 = -1;
+        else if (gz > GB_SIGN_HYST_G) sign1 = 1;
+        vs[i] = sign1 * z;
+        ms[i] = fabs(z);
+      }
+      p->grav[0] = g0;
+      p->sign1 = sign1;
     }
+    /* pass 2: outputs, anti-alias + decimation, slow-block sums */
     if (!p->primed) {
-      gb_biquad_prime(&aa0, v);
-      gb_biquad_prime(&aa1, v);
+      gb_biquad_prime(&p->aa[0], vs[0]);
+      gb_biquad_prime(&p->aa[1], vs[0]);
       p->primed = 1;
     }
-    vert[i] = (float)v;
-    mag[i] = (float)m;
-    if (dfac > 1) {
-      double a = gb_biquad_step(&aa1, gb_biquad_step(&aa0, v));
-      if (phase == 0) dec[nd++] = (float)a;
-      if (++phase == dfac) phase = 0;
-    } else {
-      dec[nd++] = (float)v;
+    gb_biquad aa0 = p->aa[0], aa1 = p->aa[1];
+    unsigned phase = p->dec_phase;
+    size_t blk_n = p->blk_n;
+    double sx = p->blk_sx, sy = p->blk_sy, sz = p->blk_sz, sm = p->blk_sm, smm = p->blk_smm,
+           sv = p->blk_sv, svv = p->blk_svv;
+    for (size_t i = 0; i < m; i++) {
+      const double v = vs[i], mg = ms[i];
+      vert[s0 + i] = (float)v;
+      mag[s0 + i] = (float)mg;
+      if (dfac > 1) {
+        double a = gb_biquad_step(&aa1, gb_biquad_step(&aa0, v));
+        if (phase == 0) dec[nd++] = (float)a;
+        if (++phase == dfac) phase = 0;
+      } else {
+        dec[nd++] = (float)v;
+      }
+      double x = 0, y = 0, z;
+      if (ch == 3) {
+        const float *f = frames + (s0 + i) * 3;
+        x = f[0];
+        y = f[1];
+        z = f[2];
+      } else {
+        z = frames[s0 + i];
+      }
+      sx += x;
+      sy += y;
+      sz += z;
+      sm += mg;
+      smm += mg * mg;
+      sv += v;
+      svv += v * v;
+      blk_n++;
+      if (blk_n == block_len) {
+        p->blk_n = blk_n;
+        p->blk_sx = sx, p->blk_sy = sy, p->blk_sz = sz, p->blk_sm = sm, p->blk_smm = smm;
+        p->blk_sv = sv, p->blk_svv = svv;
+        p->n_in += s0 + i + 1; /* slow_emit dates the block from n_in */
+        slow_emit(p, &slow[ns++]);
+        p->n_in -= s0 + i + 1;
+        blk_n = 0;
+        sx = sy = sz = sm = smm = sv = svv = 0;
+      }
     }
-    sx += x;
-    sy += y;
-    sz += z;
-    sm += m;
-    smm += m * m;
-    sv += v;
-    svv += v * v;
-    blk_n++;
-    if (blk_n == block_len) {
-      p->blk_n = blk_n;
-      p->blk_sx = sx, p->blk_sy = sy, p->blk_sz = sz, p->blk_sm = sm, p->blk_smm = smm;
-      p->blk_sv = sv, p->blk_svv = svv;
-      p->n_in += i + 1; /* slow_emit dates the block from n_in */
-      slow_emit(p, &slow[ns++]);
-      p->n_in -= i + 1;
-      blk_n = 0;
-      sx = sy = sz = sm = smm = sv = svv = 0;
-    }
+    p->aa[0] = aa0;
+    p->aa[1] = aa1;
+    p->dec_phase = phase;
+    p->blk_n = blk_n;
+    p->blk_sx = sx, p->blk_sy = sy, p->blk_sz = sz, p->blk_sm = sm, p->blk_smm = smm;
+    p->blk_sv = sv, p->blk_svv = svv;
   }
-  for (int k = 0; k < 3; k++) p->grav[k] = g[k];
-  p->aa[0] = aa0;
-  p->aa[1] = aa1;
-  p->dec_phase = phase;
-  p->sign1 = sign1;
-  p->blk_n = blk_n;
-  p->blk_sx = sx, p->blk_sy = sy, p->blk_sz = sz, p->blk_sm = sm, p->blk_smm = smm;
-  p->blk_sv = sv, p->blk_svv = svv;
   p->n_in += n;
   *n_dec = nd;
   *n_slow = ns;
