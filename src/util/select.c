@@ -132,15 +132,27 @@ static uint32_t f2u(float f)
   return u;
 }
 
+/* Radix-select keys: the candidates left after the first digit are copied here
+ * (on the stack) so that the next digits count only them; longer inputs count
+ * every key at every digit. */
+#define GB_KTH_COMPACT_MAX 4096
+
 float gb_kth_nonneg_f(const float *x, size_t n, size_t k, float *below)
 {
   uint32_t prefix = 0, mask = 0;
   size_t kk = k;
+  uint32_t keys[GB_KTH_COMPACT_MAX];
+  size_t m = 0;
+  const int compact = n <= GB_KTH_COMPACT_MAX;
   for (int shift = 24; shift >= 0; shift -= 8) {
     uint32_t cnt[256] = {0};
-    for (size_t i = 0; i < n; i++) {
-      uint32_t u = f2u(x[i]);
-      cnt[(u >> shift) & 255u] += (u & mask) == prefix; /* only the keys still in play */
+    if (shift == 24 || !compact) {
+      for (size_t i = 0; i < n; i++) {
+        uint32_t u = f2u(x[i]);
+        cnt[(u >> shift) & 255u] += (u & mask) == prefix; /* only the keys still in play */
+      }
+    } else {
+      for (size_t i = 0; i < m; i++) cnt[(keys[i] >> shift) & 255u]++;
     }
     uint32_t b = 0;
     size_t acc = 0;
@@ -148,6 +160,23 @@ float gb_kth_nonneg_f(const float *x, size_t n, size_t k, float *below)
     kk -= acc;
     prefix |= b << shift;
     mask |= 255u << shift;
+    if (compact && shift > 0) { /* keep the keys of the chosen digit (branch-free) */
+      size_t j = 0;
+      if (shift == 24) {
+        for (size_t i = 0; i < n; i++) {
+          uint32_t u = f2u(x[i]);
+          keys[j] = u;
+          j += (u & mask) == prefix;
+        }
+      } else {
+        for (size_t i = 0; i < m; i++) {
+          uint32_t u = keys[i];
+          keys[j] = u;
+          j += (u & mask) == prefix;
+        }
+      }
+      m = j;
+    }
   }
   float kth;
   memcpy(&kth, &prefix, sizeof kth);
