@@ -33,6 +33,22 @@
  * the leakage of a clean comb at those positions. */
 #define GB_SUBHARM3 0.1
 #define GB_MAX_SUBPERIOD 6
+/* Trunk walking (a sacrum/trunk sensor without a flight phase) sees both feet:
+ * its vertical acceleration repeats every step, and left/right differences only
+ * add weaker odd stride harmonics. The harmonic ratio (sum of the amplitudes of
+ * the even stride harmonics over that of the odd ones; Smidt et al. 1971, Menz,
+ * Lord & Fitzpatrick 2003, Gait Posture 18:35-46) of the vertical trunk signal
+ * is about 3 in healthy adults and stays above 1 in older and impaired walkers.
+ * So a fundamental without any half-rate periodicity (sub < GB_SUBHARM_STEP)
+ * whose even harmonics outweigh its odd ones (ratio >= 1) is a stride, not a
+ * slow step: the comb locked onto the left/right difference. (A real walker's
+ * own step line always shows the half-rate line: a ratio of ~3 leaves the odd
+ * stride harmonics ~(1/3)^2 = 11 % of the power, above GB_SUBHARM_STEP.) */
+#define GB_WALK_HR_STRIDE 1.0
+/* A line at F0/2 stronger than this share of the comb's energy is energy of the
+ * signal, not leakage of the F0 comb: the highest sidelobe of the Hann window is
+ * -31.5 dB (Harris 1978, Proc. IEEE 66:51-83), 10^(-3.15) = 7.1e-4. */
+#define GB_SUBHARM_LEAK 7.1e-4
 /* Shortest recording that still gets a cadence: 2 s hold two steps even at the
  * slowest cadence of the default band (60 spm), the least a periodicity needs. */
 #define GB_MIN_WINDOW_S 2.0
@@ -459,6 +475,25 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
   e->subharm_ratio = teeth > 0 ? sub / teeth : 0;
 
   /* 3. step or stride? */
+  const int trunk_walk = (c->loc == GB_LOC_SACRUM || c->loc == GB_LOC_TRUNK) && e->sd_g < GB_RUN_SD_G;
+  if (trunk_walk && !reduced && e->subharm_ratio >= GB_SUBHARM_LEAK &&
+      60.0 * f0r > c->p.running_min_spm && 30.0 * f0r >= c->p.cadence_min_spm) {
+    /* Without a flight phase the trunk's step rate is a walking one (at most
+     * running_min_spm, the walk/run boundary of the bout classifier): a faster F0
+     * with a line at F0/2 is the step's second harmonic (a loading and push-off
+     * double bump per step can make it outweigh the fundamental), and the line at
+     * F0/2, however weak, is the step. */
+    double p_half;
+    f0r = refine(&s, 0.5 * f0r, (size_t)ceil(pf), &p_half);
+    p_f0 = p_half;
+    e->fundamental_hz = f0r;
+    double t2 = 0, s2 = 0;
+    for (int k = 1; k <= GB_COMB_K && k * f0r <= s.fmax; k++) {
+      t2 += env_at(&s, k * f0r) / k;
+      if ((k - 0.5) * f0r >= 0.5 * f_lo) s2 += env_at(&s, (k - 0.5) * f0r) / k;
+    }
+    e->subharm_ratio = t2 > 0 ? s2 / t2 : 0;
+  }
   double ca = 60.0 * f0r, cb = 120.0 * f0r;
   int in_a = ca >= c->p.cadence_min_spm && ca <= c->p.cadence_max_spm;
   int in_b = cb >= c->p.cadence_min_spm && cb <= c->p.cadence_max_spm;
@@ -469,7 +504,16 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
   else if (reduced) stride = 1;
   else if (e->subharm_ratio >= GB_SUBHARM_STEP) stride = 0;
   else if (c->unilateral) stride = 1;
-  else
+  else if (trunk_walk && cb <= c->p.running_min_spm) {
+    /* harmonic ratio of F0 taken as the stride: amplitudes of its even over its odd harmonics */
+    double even = 0, odd = 0;
+    for (int k = 1; k <= GB_COMB_K && k * f0r <= s.fmax; k++) {
+      double a = sqrt(env_at(&s, k * f0r));
+      if (k % 2 == 0) even += a;
+      else odd += a;
+    }
+    stride = even >= GB_WALK_HR_STRIDE * odd;
+  } else
     stride = e->sd_g >= GB_RUN_SD_G && ca < c->p.running_min_spm && cb >= c->p.running_min_spm &&
              env_at(&s, 2 * f0r) >= 0.5 * env_at(&s, f0r);
   e->stride = stride;

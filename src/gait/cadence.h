@@ -7,7 +7,11 @@
  * teeth (so neither a half nor a double rate wins), and the stride-vs-step
  * ambiguity is resolved from the energy at odd multiples of half the fundamental,
  * the sensor location (a tibia/foot/thigh sensor sees its own leg at stride rate)
- * and the signal's intensity (a running trunk swings by > 0.5 g SD). */
+ * and the signal's intensity (a running trunk swings by > 0.5 g SD). A sacrum or
+ * trunk sensor without a flight phase (walking) gets two more rules: a step rate
+ * above running_min_spm is the step's second harmonic (the step is half of it),
+ * and a fundamental without a half-rate line whose even harmonics outweigh its odd
+ * ones (harmonic ratio >= 1, Menz et al. 2003) is the stride. */
 #ifndef GB_GAIT_CADENCE_H
 #define GB_GAIT_CADENCE_H
 

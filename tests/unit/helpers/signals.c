@@ -36,6 +36,15 @@ static double vo_analytic(double T, double tc)
   return (G0 * tf * tf / 8.0 + fabs(drop)) * 100.0;
 }
 
+/* First sample at or after time t: every segment and step covers the samples
+ * [idx_at(start), idx_at(end)), so consecutive spans tile the samples exactly
+ * (no sample counted by two spans, none by neither). */
+static size_t idx_at(double t, double fs)
+{
+  double i = ceil(t * fs);
+  return i > 0 ? (size_t)i : 0;
+}
+
 static int add_truth(gbt_signal *s, size_t *cap, const gbt_truth_step *t)
 {
   if (s->n_steps == *cap) {
@@ -90,20 +99,27 @@ int gbt_build(const gbt_spec *sp, gbt_signal *out)
   for (int si = 0; si < sp->n_seg; si++) {
     const gbt_segment *g = &sp->seg[si];
     double t_end = t_seg + g->dur_s;
-    for (size_t i = (size_t)ceil(t_seg * sp->fs); i < n && (double)i / sp->fs < t_end; i++)
-      lean[i] = (float)g->lean_deg;
+    const size_t i_seg = idx_at(t_seg, sp->fs), i_end = idx_at(t_end, sp->fs) < n ? idx_at(t_end, sp->fs) : n;
+    for (size_t i = i_seg; i < i_end; i++) lean[i] = (float)g->lean_deg;
     if (g->kind == GBT_STILL) {
-      for (size_t i = (size_t)ceil(t_seg * sp->fs); i < n && (double)i / sp->fs < t_end; i++)
-        out->vert[i] += 1.0f;
+      for (size_t i = i_seg; i < i_end; i++) out->vert[i] += 1.0f;
       t_seg = t_end;
       continue;
     }
-    double t = t_seg;
-    for (;;) {
+    /* Step k starts at t_seg + k T at a constant cadence (no accumulated rounding),
+     * at t_seg + the sum of the previous step times on a ramp; a step's samples
+     * end at the next step's first sample and never pass the segment's end. */
+    const int ramp = g->cad1_spm != g->cad0_spm;
+    double t = t_seg, t_sum = 0;
+    for (long k = 0;; k++) {
       double frac = (t - t_seg) / g->dur_s;
       double cad = g->cad0_spm + (g->cad1_spm - g->cad0_spm) * frac;
       double T = 60.0 / cad;
       if (t + T > t_end + 1e-9) break;
+      const double t_next = ramp ? t_seg + (t_sum + T) : t_seg + (double)(k + 1) * T;
+      size_t i_stop = idx_at(t_next, sp->fs);
+      if (i_stop > i_end) i_stop = i_end;
+      const size_t i_step = idx_at(t, sp->fs);
       double amp = g->amp_scale > 0 ? g->amp_scale : 1.0;
       if (side == 1 && g->side1_scale > 0) amp *= g->side1_scale;
       if (g->amp_jitter > 0) amp *= 1.0 + g->amp_jitter * sqrt(12.0) * (gbt_rand01(&rng) - 0.5);
@@ -113,8 +129,7 @@ int gbt_build(const gbt_spec *sp, gbt_signal *out)
         if (g->kind == GBT_RUN) {
           double tc = duty * T, A = M_PI * T / (2 * tc);
           /* the whole step: flight 0 g, stance half sine */
-          for (size_t i = (size_t)ceil(t * sp->fs); i < n && (double)i / sp->fs < t + T; i++)
-            out->vert[i] += 0.0f;
+          for (size_t i = i_step; i < i_stop; i++) out->vert[i] += 0.0f;
           add_pulse(out->vert, n, sp->fs, t, tc, A);
           for (size_t i = (size_t)ceil(t * sp->fs); i < n && (double)i / sp->fs < t + tc; i++)
             ap[i] += (float)(-0.5 * sin(2 * M_PI * ((double)i / sp->fs - t) / tc)); /* brake, then push */
@@ -124,19 +139,19 @@ int gbt_build(const gbt_spec *sp, gbt_signal *out)
           ts.peak_g = A + A * (amp - 1.0) * 0.3;
           ts.vo_cm = vo_analytic(T, tc);
         } else {
-          double w = 0.5 * T, A = 0.4 * amp;
-          for (size_t i = (size_t)ceil(t * sp->fs); i < n && (double)i / sp->fs < t + T; i++)
-            out->vert[i] += (float)(1.0 - A * w * 2.0 / M_PI / T);
+          double w = 0.5 * T, A = 0.4 * amp, B = sp->pushoff > 0 ? sp->pushoff * A : 0;
+          for (size_t i = i_step; i < i_stop; i++)
+            out->vert[i] += (float)(1.0 - (A + B) * w * 2.0 / M_PI / T);
           add_pulse(out->vert, n, sp->fs, t, w, A);
-          for (size_t i = (size_t)ceil(t * sp->fs); i < n && (double)i / sp->fs < t + T; i++)
+          if (B > 0) add_pulse(out->vert, n, sp->fs, t + w, w, B);
+          for (size_t i = i_step; i < i_stop; i++)
             ap[i] += (float)(-0.2 * sin(2 * M_PI * ((double)i / sp->fs - t) / T));
-          ts.peak_g = 1.0 + A - A * w * 2.0 / M_PI / T;
+          ts.peak_g = 1.0 + fmax(A, B) - (A + B) * w * 2.0 / M_PI / T;
         }
         if (add_truth(out, &cap, &ts)) { free(lean); free(ap); return -1; }
       } else {
         /* shank: steps alternate legs; the sensor's leg is side 0 */
-        for (size_t i = (size_t)ceil(t * sp->fs); i < n && (double)i / sp->fs < t + T; i++)
-          out->vert[i] += 1.0f;
+        for (size_t i = i_step; i < i_stop; i++) out->vert[i] += 1.0f;
         double run = g->kind == GBT_RUN;
         if (side == 0) {
           double ia = (run ? 8.0 : 2.5) * amp, aa = (run ? 3.0 : 1.0) * amp;
@@ -156,7 +171,8 @@ int gbt_build(const gbt_spec *sp, gbt_signal *out)
         }
       }
       side ^= 1;
-      t += T;
+      t_sum += T;
+      t = t_next;
     }
     t_seg = t_end;
   }

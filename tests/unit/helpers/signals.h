@@ -4,7 +4,10 @@
  * of duration tc = duty × step time T whose amplitude π·T/(2·tc) makes every step
  * average exactly 1 g; the flight phase reads 0 g (free fall). A rearfoot step adds
  * a damped 15 Hz impact burst at contact. Walking: a loading half sine over the
- * first half of each step, offset so the step averages 1 g. Still: 1 g.
+ * first half of each step (optionally a push-off half sine over the second half),
+ * offset so the step averages 1 g. Still: 1 g. Steps and segments never share a
+ * sample (a step ends where the next one or the segment ends); the rest of a
+ * walking/running segment after its last whole step carries no baseline (0 g).
  * Shank (GBT_SITE_SHANK): own-leg contacts only (stride = 2 steps): rearfoot =
  * damped 15 Hz impact burst + a low 150 ms mid-stance half sine; midfoot = one
  * smooth 80 ms loading half sine; a swing-phase bump and an attenuated other-leg
@@ -40,6 +43,9 @@ typedef struct gbt_spec {
   double clip_g;       /* > 0: clip every channel to ±clip_g */
   double duty;         /* trunk running tc/T (0 = 0.6) */
   uint64_t seed;
+  double pushoff;      /* trunk walking: a push-off half sine over the second half of
+                          each step, this share of the loading one (0 = none); near 1
+                          the step's second harmonic outweighs its fundamental */
   int n_seg;
   gbt_segment seg[16];
 } gbt_spec;
