@@ -63,7 +63,7 @@
 #include <string.h>
 
 #include "gaitbatch/status.h"
-#include "gait/gait_internal.h"
+#include "gait/contacts_internal.h"
 #include "util/errbuf.h"
 #include "util/select.h"
 
@@ -84,17 +84,11 @@
                                    above the pre-contact pelvis rise (≤ 0.5 g on the alcantara
                                    trials), on the near-linear start of a half-sine force
                                    (Blickhan 1989 spring-mass: 0.6 g ~20 ms after contact) */
-#define GB_CT_STANCE_MAX_S 0.5  /* search for the 1 g crossings at most this far, s */
 #define GB_CT_MAX_D_S 1.8       /* cap on the detection half-window, s */
 #define GB_CT_CLIP_FRAC 0.98    /* peak within 2 % of full scale = clipped */
-#define GB_CT_NREC 6            /* recent intervals kept */
-#define GB_CT_REL_RISE 0.35     /* a contact rises at least this share of the largest peak
-                                   within one expected interval: drops swing-phase and
-                                   other-leg bumps at the shank (set on the synthetic suite) */
-#define GB_CT_REL_WIN_S 1.2     /* cap of that neighbourhood, s */
+#define GB_CT_REL_WIN_S 1.2     /* cap of the neighbourhood of the GB_CT_REL_RISE test, s */
 #define GB_CT_NOISE_K 6.0       /* a peak must rise 6 noise SDs above 1 g (Gaussian
                                    false-alarm probability ~1e-9 per sample) */
-#define GB_CT_NOISE_BLOCKS 10   /* noise floor = smallest of the last 10 one-second estimates */
 #define GB_CT_WALK_MIN_RISE_G 0.05 /* smallest step peak above 1 g at a trunk site inside
                                    walking (walk_gate: cadence hint, consistent recent
                                    intervals, or a recent contact). Inverted-pendulum walking (Cavagna et al., Am J
@@ -108,84 +102,8 @@
                                    intervals at the slowest cadence searched (cadence_min_spm,
                                    60 spm by default): one undetectable step of a slow walk
                                    does not end the walk */
-#define GB_CT_RHYTHM_AGREE 0.15 /* a step interval this much longer than expected is a change
-                                   of pace, not step-to-step variability (walking step-time CV
-                                   ~2-3 % in healthy adults, Hausdorff, J Neuroeng Rehabil 2005;
-                                   15 % is > 5 SD) */
-
-struct gb_contacts {
-  double fs;
-  gb_location loc;
-  int channels;
-  double full_scale;
-  int unilateral, trunk, impact_ok, landing_ok;
-  double walk_gap_s; /* GB_CT_WALK_GAP_STEPS slowest step intervals, s */
-  double frac, cad_max, lo_i, hi_i, lo_a, hi_a, ratio_thr;
-  char note[200];
-
-  size_t cap;      /* ring size, samples (a power of two) */
-  uint64_t mask;   /* cap - 1: ring index = sample index & mask */
-  float *v;        /* raw vertical */
-  float *amax;     /* max |raw| over channels */
-  float *b1;       /* first boxcar output */
-  float *sm;       /* triangular smooth, centred (index = sample time) */
-  size_t w;        /* boxcar width */
-  double sum1, sum2;
-  uint64_t n;      /* samples received (ring write position) */
-  uint64_t n_sm;   /* smoothed samples valid: [0, n_sm) */
-  double t_first;
-  int have_t;
-
-  /* noise floor: robust SD of the second difference over one-second blocks */
-  float *d2;                 /* |second difference| of the current block */
-  size_t nb, blk;            /* fill and size of the block */
-  double sig[GB_CT_NOISE_BLOCKS];
-  int n_sig;
-  double noise_gain;         /* SD gain of the smoother for white noise */
-
-  uint64_t next_k;
-  int have_last;
-  uint64_t last_k;    /* last accepted peak (sm index) */
-  double last_ic;     /* last IC, samples (fractional) */
-  double hint_spm;
-  double hint_held; /* last confident cadence hint (trunk: held through gaps of the track) */
-  double rec[GB_CT_NREC];
-  int n_rec;
-  int side_next;
-
-  /* per-state constants of the detector, refreshed whenever their inputs change
-     (cadence hint, recent intervals, noise floor) instead of on every sample */
-  double own;      /* expected interval, s */
-  uint64_t D;      /* detection half-window, samples */
-  uint64_t R;      /* neighbourhood of the relative-rise test, samples */
-  uint64_t la;     /* look-ahead a candidate needs, samples */
-  int rhythm;      /* a step rhythm is established: cadence hint or consistent recent intervals */
-  float thr;       /* smallest smoothed peak, g: 1 g + min_rise(c, 0) */
-  float thr_walk;  /* ... within an established walking rhythm at a trunk site: 1 g + min_rise(c, 1) */
-
-  /* 1 Hz-bin DFT of the impact window: bins, taper and phasors precomputed */
-  size_t nw;       /* window length, samples */
-  int n_bins;
-  double bin_f[64];
-  unsigned char bin_i[64], bin_a[64];
-  double *taper;   /* nw */
-  double *xw, *yw; /* nw each: the window after IC, and it levelled and tapered */
-  double *cs, *sn; /* n_bins x nw: cos / sin(2 pi f i / fs); NULL = computed per step */
-
-  gb_step *steps;
-  size_t n_steps, cap_steps;
-};
-
-static inline float rv(const gb_contacts *c, const float *a, uint64_t k) { return a[k & c->mask]; }
-/* fmaxf/fminf for finite operands (every value in the rings is finite), inline:
-   the libm calls were a measurable share of the per-sample cost */
-static inline float maxf(float a, float b) { return b > a ? b : a; }
-static inline float minf(float a, float b) { return b < a ? b : a; }
 
 static int dft_setup(gb_contacts *c);
-
-/* Oldest sample index still in the ring. */
-static uint64_t oldest(const gb_contacts *c) { return c->n > c->cap ? c->n - c->cap : 0; }
 
 gb_contacts *gb_contacts_create(const gb_analysis_params *p, const gb_analyzer_input *in)
 {
@@ -494,120 +412,6 @@ static int push_step(gb_contacts *c, const gb_step *s)
   return 0;
 }
 
-/* Initial contact of a walking step seen from the trunk, in samples (fractional):
- * the steepest point of the loading rise that ends at the smoothed peak k, searched
- * from the lowest smoothed sample of the `back` samples before k.
- * Why not the foot of that rise: in walking the trunk's vertical acceleration
- * starts to rise during the trailing leg's push-off, 100-200 ms before the leading
- * heel strikes (the two-humped force of each leg overlaps in double support), so
- * the foot of the rise comes early by a varying amount. At heel strike the leading
- * leg's force is added at its steepest (the loading response), so the total rises
- * fastest there: the maximum of the derivative of the vertical acceleration, the
- * marker of the McCamley / Paraschiv-Ionescu family of lower-back IC methods
- * (McCamley et al., Gait Posture 2012; Paraschiv-Ionescu et al., IEEE EMBC 2020:
- * IC at the minimum of the Gaussian-CWT of the integrated vertical acceleration,
- * i.e. the maximum of its smoothed derivative). Those methods smooth at the scale
- * of the step fundamental (CWT scale 9 at 40 Hz, Gaussian SD 0.16 s), which puts
- * the marker on the rise of the whole step wave, ~100 ms before IC (as mobgap
- * notes for its IcdIonescu); here the derivative is taken on the 60 ms triangle
- * of the detector (SD 12 ms), short against the ~100 ms loading response
- * (Perry & Burnfield, Gait Analysis 2010: loading response 0-10 % of the gait
- * cycle), so the kink of the heel strike is kept. A symmetric smoother spreads a
- * step of the slope symmetrically about the kink, and the smoothed slope reaches
- * its maximum only when the whole kernel is past it (half its support later): the
- * IC is where the smoothed slope is half way from its level one kernel support
- * before the maximum up to the maximum (linear interpolation). Returns -1 when no
- * rise is found. */
-static double walk_ic(const gb_contacts *c, uint64_t k, uint64_t back)
-{
-  uint64_t jv = k, h = (c->w + 1) / 2;
-  float mn = rv(c, c->sm, k);
-  for (uint64_t j = k - back; j < k; j++) {
-    float y = rv(c, c->sm, j);
-    if (y < mn) { mn = y; jv = j; }
-  }
-  uint64_t lo = c->n > c->cap ? c->n - c->cap : 0;
-  if (jv + 2 > k || jv < lo + h + 1) return -1;
-  /* slope over +-h samples: the derivative of the triangle, smoothed once more by a
-     boxcar of the same width (noise on the difference of neighbours at 100 Hz
-     would otherwise dominate a rise of ~0.3 g) */
-  uint64_t j_end = k + h < c->n_sm ? k : c->n_sm - h; /* j + h must be smoothed already */
-  uint64_t jb = 0;
-  double sb = 0;
-  for (uint64_t j = jv + 1; j < j_end; j++) {
-    double sl = (double)rv(c, c->sm, j + h) - (double)rv(c, c->sm, j - h);
-    if (sl > sb) { sb = sl; jb = j; }
-  }
-  if (jb == 0) return -1;
-  /* the kink: the smoothed slope crosses half way from its level before the
-     rise (one kernel support, 2(w + h), before its maximum) to the maximum */
-  uint64_t sup = 2 * (c->w + h);
-  uint64_t j0 = jb > jv + 1 + sup ? jb - sup : jv + 1;
-  double s_pre = (double)rv(c, c->sm, j0 + h) - (double)rv(c, c->sm, j0 - h);
-  double half = 0.5 * (s_pre + sb);
-  double sh = sb;
-  for (uint64_t j = jb; j > j0; j--) {
-    double sl = (double)rv(c, c->sm, j - 1 + h) - (double)rv(c, c->sm, j - 1 - h); /* at j - 1 */
-    if (sl < half) return (double)(j - 1) + (half - sl) / (sh - sl);
-    sh = sl;
-  }
-  return (double)j0;
-}
-
-/* walk_ic() of the rise ending at peak k, searched back at most half the expected
- * interval (and not past the previous contact). */
-static double walk_ic_at(const gb_contacts *c, uint64_t k, double own_int)
-{
-  uint64_t lo = oldest(c);
-  uint64_t bl = (uint64_t)fmin((double)(k - lo), fmin(0.5 * own_int, GB_CT_STANCE_MAX_S) * c->fs);
-  if (c->have_last && k - c->last_k < bl) bl = k - c->last_k;
-  return bl > 3 ? walk_ic(c, k, bl) : -1;
-}
-
-/* Initial contact of a walking step whose largest smoothed peak is k, in samples
- * (fractional), or -1: walk_ic() of the rise before k, or of an earlier loading
- * hump of the same step when that keeps the rhythm.
- * At the lower back a heel strike is often followed by two peaks 100-200 ms
- * apart (the loading peak, then a second one at the end of double support; the
- * vertical force of each leg has two humps, Alexander & Jayes, J Zool 1980), and
- * the second can be the taller: the IC then lies before the first, and taking
- * the rise of the second puts it late and makes the intervals alternate long /
- * short. But the trailing leg's push-off hump also comes just before the leading
- * heel strike (~50 % of its cycle; Perry & Burnfield 2010), so an earlier hump is
- * not always the step's own. Candidates: the local maxima within the detection
- * half-window D before k (peaks that close are one step for the detector), no
- * nearer the previous contact than D, that would themselves pass as a contact
- * next to k (at least GB_CT_REL_RISE of k's rise above 1 g, above the walking
- * floor). The earliest whose IC gives an interval from the previous IC closer to
- * the expected interval than k's IC does is taken (interval consistency with the
- * cadence track: a push-off hump shortens the step, a second loading hump
- * lengthens it). Only while the rhythm is established and the expected interval
- * is current: not when the last detected interval was more than
- * GB_CT_RHYTHM_AGREE longer than expected (the cadence track lags a slow-down, e.g.
- * a cool-down walk after running, and a short expected interval would favour the
- * push-off hump). */
-static double walk_step_ic(const gb_contacts *c, uint64_t k, double own_int)
-{
-  double on = walk_ic_at(c, k, own_int);
-  if (on < 0 || !c->have_last || !c->rhythm) return on;
-  if (c->n_steps >= 2 &&
-      c->steps[c->n_steps - 1].t_s - c->steps[c->n_steps - 2].t_s > (1.0 + GB_CT_RHYTHM_AGREE) * own_int)
-    return on;
-  uint64_t lo = oldest(c) + 1, D = c->D;
-  uint64_t j0 = k > lo + D ? k - D : lo;
-  if (c->last_k + D > j0) j0 = c->last_k + D;
-  float y = rv(c, c->sm, k);
-  float need = maxf(c->thr_walk, 1.0f + (float)GB_CT_REL_RISE * (y - 1.0f));
-  double e = own_int * c->fs;
-  for (uint64_t j = j0 + 1; j + 1 < k; j++) {
-    float v = rv(c, c->sm, j);
-    if (!(v >= need && v >= rv(c, c->sm, j - 1) && v > rv(c, c->sm, j + 1))) continue;
-    double onj = walk_ic_at(c, j, own_int);
-    if (onj > c->last_ic && fabs(onj - c->last_ic - e) < fabs(on - c->last_ic - e)) return onj;
-  }
-  return on;
-}
-
 /* Initial contact of a running stance seen from the trunk, in samples
  * (fractional): where the vertical force lifts the sensor off its flight level.
  * In flight the sensor reads its free-fall level `base` (≈ 0 g); from IC the
@@ -690,7 +494,7 @@ static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
     }
     ic = t_up;
     if (!flight) { /* walking: the steepest loading rise of the step (walk_step_ic) */
-      double on = walk_step_ic(c, k, own_int);
+      double on = gb_ct_walk_step_ic(c, k, own_int);
       if (on >= 0) ic = on;
     }
     if (flight && !isnan(t_dn) && pk > 1.02f) {
@@ -866,15 +670,6 @@ static void refresh(gb_contacts *c)
   c->rhythm = c->hint_spm > 0 || recent_rhythm(c) > 0;
 }
 
-/* May a peak between thr_walk and thr be a contact? Only inside walking at a
- * trunk site: a step rhythm is established, or the previous contact lies within
- * GB_CT_WALK_GAP_STEPS slow steps before it. */
-static int walk_gate(const gb_contacts *c, uint64_t k)
-{
-  if (!c->trunk) return 0;
-  if (c->rhythm) return 1;
-  return c->have_last && (double)(k - c->last_k) <= c->walk_gap_s * c->fs;
-}
 
 /* Examines sm index k; returns 0 or -1 on memory failure. */
 static int examine(gb_contacts *c, uint64_t k)
@@ -883,7 +678,7 @@ static int examine(gb_contacts *c, uint64_t k)
   if (k < lo + 1 || k + 1 >= c->n_sm) return 0;
   float y = rv(c, c->sm, k);
   if (y < c->thr_walk) return 0;
-  if (y < c->thr && !walk_gate(c, k)) return 0;
+  if (y < c->thr && !gb_ct_walk_gate(c, k)) return 0;
   if (!(y >= rv(c, c->sm, k - 1) && y > rv(c, c->sm, k + 1))) return 0;
   double own = c->own;
   uint64_t D = c->D;
