@@ -57,6 +57,7 @@
  * noise threshold) are refreshed when their inputs change, not per sample; the
  * noise median is a selection, not a sort. */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -156,7 +157,17 @@ gb_contacts *gb_contacts_create(const gb_analysis_params *p, const gb_analyzer_i
   double wd = (double)c->w;
   c->noise_gain = sqrt((2.0 * wd * wd + 1.0) / (3.0 * wd * wd * wd));
   c->blk = (size_t)lround(c->fs) > 8 ? (size_t)lround(c->fs) : 8;
-  c->d2 = calloc(c->blk, sizeof(float));
+  c->d2 = calloc((GB_CT_NOISE_BLOCKS + 1) * c->blk, sizeof(float));
+  c->d2_cur = c->d2;
+  c->slot_next = 1;
+  {
+    /* the lowest physiological floor this site uses (min_rise): a noise SD whose
+       GB_CT_NOISE_K multiple stays below it, with a 1e-6 margin for rounding,
+       changes no floor, so such a block's median needs no exact value */
+    double h_low = c->trunk ? GB_CT_WALK_MIN_RISE_G : GB_CT_MIN_RISE_G;
+    c->sig_low = h_low * (1.0 - 1e-6) / (GB_CT_NOISE_K * c->noise_gain);
+    c->d2_low = (float)(c->sig_low * (0.6745 * sqrt(6.0)) * (1.0 - 1e-6));
+  }
   c->v = calloc(c->cap, sizeof(float));
   c->amax = calloc(c->cap, sizeof(float));
   c->b1 = calloc(c->cap, sizeof(float));
@@ -482,12 +493,13 @@ static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
     }
     /* flight: the signal stayed near free fall for at least GB_CT_FLIGHT_MIN_S
        within one interval before the peak */
-    uint64_t fl = (uint64_t)fmin((double)(k - lo), own_int * fs), run = 0, best = 0;
-    for (uint64_t j = k - fl; j < k; j++) {
+    uint64_t fl = (uint64_t)fmin((double)(k - lo), own_int * fs), run = 0;
+    const uint64_t need = (uint64_t)ceil(GB_CT_FLIGHT_MIN_S * fs);
+    int flight = need == 0;
+    for (uint64_t j = k - fl; j < k && !flight; j++) {
       run = rv(c, c->sm, j) < GB_CT_FLIGHT_G ? run + 1 : 0;
-      if (run > best) best = run;
+      flight = run >= need;
     }
-    int flight = (double)best >= ceil(GB_CT_FLIGHT_MIN_S * fs);
     if (isnan(t_up)) {
       if (k - back_lim == 0) return 0; /* stance began before the first sample */
       t_up = (double)k - 0.05 * fs;
@@ -611,21 +623,56 @@ static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
   return push_step(c, &s);
 }
 
-/* Closes a one-second block of |second differences|: robust SD of the white
- * noise (median |d2| / (0.6745·√6), the second difference of white noise has SD
- * √6·σ), kept for the noise floor. */
+/* Robust SD of the white noise of a block of |second differences| (median
+ * |d2| / (0.6745·√6); the second difference of white noise has SD √6·σ). Reorders
+ * the block. */
+static double block_sd(float *d2, size_t nb)
+{
+  size_t h = nb / 2;
+  float lower; /* |d2| >= +0: the radix select applies */
+  float upper = gb_kth_nonneg_f(d2, nb, h, nb % 2 == 0 ? &lower : NULL);
+  double med = nb % 2 == 0 ? 0.5 * ((double)lower + upper) : upper;
+  return med / (0.6745 * sqrt(6.0));
+}
+
+/* Closes a one-second block of |second differences| and keeps its noise SD for
+ * the noise floor. Only the smallest SD of the last GB_CT_NOISE_BLOCKS blocks is
+ * ever used, and only when GB_CT_NOISE_K times it passes the physiological floor
+ * (min_rise). A block whose upper median is at most d2_low (more than half its
+ * values are) cannot pass it: it is marked -1 (at most sig_low) after one count
+ * instead of a selection, and its values stay in their slot until it leaves the
+ * window, for the exact value if one is asked for (noise_sd_min). */
 static void close_noise_block(gb_contacts *c)
 {
-  size_t h = c->nb / 2;
-  float lower; /* |d2| >= +0: the radix select applies */
-  float upper = gb_kth_nonneg_f(c->d2, c->nb, h, c->nb % 2 == 0 ? &lower : NULL);
-  double med = c->nb % 2 == 0 ? 0.5 * ((double)lower + upper) : upper;
+  const size_t nb = c->nb, h = nb / 2;
+  const float lim = c->d2_low, *d = c->d2_cur;
+  size_t below = 0;
+  for (size_t i = 0; i < nb; i++) below += d[i] <= lim;
+  double sd = below >= h + 1 ? -1.0 : block_sd(c->d2_cur, nb);
   if (c->n_sig == GB_CT_NOISE_BLOCKS) {
     memmove(c->sig, c->sig + 1, (GB_CT_NOISE_BLOCKS - 1) * sizeof(double));
+    memmove(c->sig_slot, c->sig_slot + 1, (GB_CT_NOISE_BLOCKS - 1) * sizeof(int));
     c->n_sig--;
   }
-  c->sig[c->n_sig++] = med / (0.6745 * sqrt(6.0));
+  c->sig[c->n_sig] = sd;
+  c->sig_slot[c->n_sig++] = (int)((c->d2_cur - c->d2) / (ptrdiff_t)c->blk);
+  /* the next block takes the slot no kept block uses: slots cycle through
+     GB_CT_NOISE_BLOCKS + 1, and the oldest kept block is GB_CT_NOISE_BLOCKS back */
+  c->d2_cur = c->d2 + (size_t)c->slot_next * c->blk;
+  c->slot_next = (c->slot_next + 1) % (GB_CT_NOISE_BLOCKS + 1);
   c->nb = 0;
+}
+
+/* Smallest noise SD of the kept blocks (exact: marked blocks are measured now),
+ * 0 when there is none yet. */
+static double noise_sd_min(gb_contacts *c)
+{
+  if (c->n_sig == 0) return 0;
+  for (int i = 0; i < c->n_sig; i++)
+    if (c->sig[i] < 0) c->sig[i] = block_sd(c->d2 + (size_t)c->sig_slot[i] * c->blk, c->blk);
+  double s = c->sig[0];
+  for (int i = 1; i < c->n_sig; i++) s = fmin(s, c->sig[i]);
+  return s;
 }
 
 /* Smallest rise above 1 g that counts as a contact: the physiological minimum or
@@ -642,8 +689,13 @@ static double min_rise(const gb_contacts *c, int walking)
 {
   double h = walking ? GB_CT_WALK_MIN_RISE_G : GB_CT_MIN_RISE_G;
   if (c->n_sig > 0) {
+    /* a block marked -1 has an SD at most sig_low, whose GB_CT_NOISE_K multiple
+       lies below every physiological floor of this site: the floor stands */
     double s = c->sig[0];
-    for (int i = 1; i < c->n_sig; i++) s = fmin(s, c->sig[i]);
+    for (int i = 0; i < c->n_sig; i++) {
+      if (c->sig[i] < 0) return h;
+      s = fmin(s, c->sig[i]);
+    }
     h = fmax(h, GB_CT_NOISE_K * s * c->noise_gain);
   }
   return h;
@@ -743,7 +795,7 @@ static void add_samples(gb_contacts *c, const float *vert, const float *raw, siz
     float old_v = k >= w ? V[(k - w) & mask] : V[0];
     if (k == 0) old_v = v;
     if (k >= 2) {
-      c->d2[nb++] = fabsf(v - 2.0f * V[(k - 1) & mask] + V[(k - 2) & mask]);
+      c->d2_cur[nb++] = fabsf(v - 2.0f * V[(k - 1) & mask] + V[(k - 2) & mask]);
       if (nb == c->blk) {
         c->nb = nb;
         close_noise_block(c);
@@ -889,11 +941,7 @@ static int tail_contact(gb_contacts *c)
   /* (d) a loading peak above body weight began, or the rise is still going on at
      the last sample (a landing into quiet standing is neither) */
   if (!(top >= c->thr)) {
-    double sd = 0;
-    if (c->n_sig > 0) {
-      sd = c->sig[0];
-      for (int i = 1; i < c->n_sig; i++) sd = fmin(sd, c->sig[i]);
-    }
+    double sd = noise_sd_min(c);
     uint64_t wb = ne - 1 >= jm + c->w ? c->w : ne - 1 - jm;
     double tol = GB_CT_NOISE_K * sd;
     if (!((double)last >= (double)top - tol && (double)last - rv(c, c->v, ne - 1 - wb) > tol)) return 0;

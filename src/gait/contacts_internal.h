@@ -42,10 +42,14 @@ struct gb_contacts {
   int have_t;
 
   /* noise floor: robust SD of the second difference over one-second blocks */
-  float *d2;                 /* |second difference| of the current block */
+  float *d2;                 /* |second difference|: GB_CT_NOISE_BLOCKS + 1 blocks of blk */
+  float *d2_cur;             /* the block being filled (a slot of d2) */
   size_t nb, blk;            /* fill and size of the block */
-  double sig[GB_CT_NOISE_BLOCKS];
-  int n_sig;
+  double sig[GB_CT_NOISE_BLOCKS]; /* robust noise SD per block, or -1: at most sig_low */
+  int sig_slot[GB_CT_NOISE_BLOCKS]; /* slot of d2 that holds each block's values */
+  int n_sig, slot_next;
+  float d2_low;              /* a block whose median |d2| is at most this ... */
+  double sig_low;            /* ... has an SD too small to raise any floor (see min_rise) */
   double noise_gain;         /* SD gain of the smoother for white noise */
 
   uint64_t next_k;
