@@ -757,11 +757,29 @@ static int examine(gb_contacts *c, uint64_t k)
   return rc;
 }
 
+/* First index from k on, below end, that examine() would not reject at once for
+ * being under the walking floor thr_walk or not a local maximum; samples whose
+ * neighbours lie outside the ring or the smoothed range are not skipped. */
+static uint64_t next_candidate(const gb_contacts *c, uint64_t k, uint64_t end)
+{
+  const uint64_t lo1 = oldest(c) + 1, mask = c->mask;
+  const float *sm = c->sm, tw = c->thr_walk;
+  if (k < lo1) return k;
+  if (end > c->n_sm - 1) end = c->n_sm - 1; /* k + 1 must be smoothed */
+  for (; k < end; k++) {
+    const float y = sm[k & mask];
+    if (y >= tw && y >= sm[(k - 1) & mask] && y > sm[(k + 1) & mask]) break;
+  }
+  return k;
+}
+
 static int process(gb_contacts *c, int flushing)
 {
   refresh(c); /* the hint and the noise floor may have changed since the last call */
   for (;;) {
     uint64_t la = flushing ? 0 : c->la;
+    if (c->next_k + la >= c->n_sm) break;
+    c->next_k = next_candidate(c, c->next_k, c->n_sm - la);
     if (c->next_k + la >= c->n_sm) break;
     if (examine(c, c->next_k) < 0) return GB_ENOMEM;
     c->next_k++;
