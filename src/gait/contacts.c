@@ -736,6 +736,10 @@ static int examine(gb_contacts *c, uint64_t k)
   uint64_t D = c->D;
   if (c->have_last && k - c->last_k < D) return 0;
   uint64_t j0 = k > lo + D ? k - D : lo, j1 = k + D < c->n_sm ? k + D : c->n_sm - 1;
+  /* samples within D after the previous contact belong to its step (a peak there
+     is never a contact of its own): a later hump of that step, e.g. the second
+     loading hump of an asymmetric walker's stronger step, must not hide the next */
+  if (c->have_last && c->last_k + D > j0) j0 = c->last_k + D;
   for (uint64_t j = j0; j < k; j++)
     if (rv(c, c->sm, j) > y) return 0;
   for (uint64_t j = k + 1; j <= j1; j++)

@@ -7,9 +7,22 @@
 
 #include "gait/contacts_internal.h"
 
+#define GB_CT_WALK_MIN_STEP_S 0.4 /* shortest walking step, s: walking cadence stays under
+                                     ~150 steps/min (the walk-run transition lies near 2 m/s,
+                                     Thorstensson & Roberthson, Acta Physiol Scand 1987, with
+                                     steps of ~0.8 m there: 2.5 steps/s) */
+
 /* Initial contact of a walking step seen from the trunk, in samples (fractional):
  * the steepest point of the loading rise that ends at the smoothed peak k, searched
- * from the lowest smoothed sample of the `back` samples before k.
+ * from the foot of that rise: the lowest smoothed sample before k, going back at
+ * most `back` samples and not over an earlier hump (a peak that rises above the
+ * running minimum by more than the smallest walking step, thr_walk - 1 g).
+ * Why only the rise into k: an earlier hump separated from it by a dip is another
+ * loading event (the trailing leg's push-off or heel-off, the end of terminal
+ * swing), and it is often the sharper one, so the steepest slope over the whole
+ * window put the IC on it, up to ~100 ms before the heel strike. Whether an
+ * earlier hump is the step's own first loading hump (two-humped steps) is decided
+ * by the rhythm in gb_ct_walk_step_ic(), which tries each one.
  * Why not the foot of that rise: in walking the trunk's vertical acceleration
  * starts to rise during the trailing leg's push-off, 100-200 ms before the leading
  * heel strikes (the two-humped force of each leg overlaps in double support), so
@@ -34,10 +47,11 @@
 static double walk_ic(const gb_contacts *c, uint64_t k, uint64_t back)
 {
   uint64_t jv = k, h = (c->w + 1) / 2;
-  float mn = rv(c, c->sm, k);
-  for (uint64_t j = k - back; j < k; j++) {
+  float mn = rv(c, c->sm, k), dip = c->thr_walk - 1.0f;
+  for (uint64_t j = k; j-- > k - back;) {
     float y = rv(c, c->sm, j);
     if (y < mn) { mn = y; jv = j; }
+    else if (y > mn + dip) break; /* over an earlier hump: the rise into k starts at jv */
   }
   uint64_t lo = c->n > c->cap ? c->n - c->cap : 0;
   if (jv + 2 > k || jv < lo + h + 1) return -1;
@@ -77,6 +91,37 @@ static double walk_ic_at(const gb_contacts *c, uint64_t k, double own_int)
   return bl > 3 ? walk_ic(c, k, bl) : -1;
 }
 
+/* The step that makes peak k the first step of a walk, as a sample index, or 0:
+ * a smoothed peak at the normal floor thr (a step that needs no walking
+ * context), separated from k by a valley back towards 1 g (the detector's
+ * valley test), within walk_gap_s after k; and the first peak after k that
+ * could be a walking step at all (above thr_walk, valley-separated) lies at
+ * least GB_CT_WALK_MIN_STEP_S after k. The lower bound keeps the push-off of
+ * gait initiation out: the swing leg's push-off lifts the trunk one swing
+ * (~0.3-0.4 s) before the first heel strike, with no double support between,
+ * while two heel strikes are one whole step apart. Searched only inside the
+ * look-ahead every candidate already waits for (la samples; at the end of the
+ * recording, up to its last sample), so the answer does not depend on how the
+ * input is cut into blocks. */
+static uint64_t following_step(const gb_contacts *c, uint64_t k)
+{
+  uint64_t end = k + (uint64_t)(c->walk_gap_s * c->fs);
+  if (c->la > 1 && k + c->la - 1 < end) end = k + c->la - 1;
+  if (c->n_sm < 1 || end > c->n_sm - 1) end = c->n_sm - 1;
+  uint64_t j_min = k + (uint64_t)ceil(GB_CT_WALK_MIN_STEP_S * c->fs);
+  float y = rv(c, c->sm, k), mn = y;
+  for (uint64_t j = k + 1; j < end; j++) {
+    float v = rv(c, c->sm, j);
+    mn = minf(mn, v);
+    if (!(v >= c->thr_walk && v >= rv(c, c->sm, j - 1) && v > rv(c, c->sm, j + 1) &&
+          mn <= 1.0f + 0.5f * (minf(y, v) - 1.0f)))
+      continue;
+    if (j < j_min) return 0; /* a step sooner than any walking step: k is no step's IC */
+    if (v >= c->thr) return j;
+  }
+  return 0;
+}
+
 /* Initial contact of a walking step whose largest smoothed peak is k, in samples
  * (fractional), or -1: walk_ic() of the rise before k, or of an earlier loading
  * hump of the same step when that keeps the rhythm.
@@ -101,6 +146,13 @@ static double walk_ic_at(const gb_contacts *c, uint64_t k, double own_int)
  * push-off hump). */
 double gb_ct_walk_step_ic(const gb_contacts *c, uint64_t k, double own_int)
 {
+  if (!c->rhythm) {
+    /* no rhythm yet (the first steps of a walk): the expected interval is the
+       detector's shortest, which would cut the loading rise of a walking step
+       short; the interval to the step that follows is the step's own */
+    uint64_t jn = following_step(c, k);
+    if (jn > 0) own_int = fmax(own_int, (double)(jn - k) / c->fs);
+  }
   double on = walk_ic_at(c, k, own_int);
   if (on < 0 || !c->have_last || !c->rhythm) return on;
   if (c->n_steps >= 2 &&
@@ -123,10 +175,23 @@ double gb_ct_walk_step_ic(const gb_contacts *c, uint64_t k, double own_int)
 
 /* May a peak between thr_walk and thr be a contact? Only inside walking at a
  * trunk site: a step rhythm is established, or the previous contact lies within
- * GB_CT_WALK_GAP_STEPS slow steps before it. */
+ * GB_CT_WALK_GAP_STEPS slow steps before it, or (gait initiation) a step at the
+ * normal floor follows within as long after it and within the detector's
+ * look-ahead (following_step(): ~0.9 s without a cadence, more with one).
+ * Why the last: the first step of a walk from standing is the smallest. The body
+ * starts from rest, so the first step is shorter and slower and its vertical
+ * ground reaction (hence the trunk's vertical acceleration) rises less than in
+ * steady walking; steady-state speed is reached only after the first one or two
+ * steps (Brenière & Do, J Biomech 1986; Jian et al., Gait Posture 1993). That
+ * first step often peaks between the slow-walking floor and the 0.2 g floor, and
+ * without a rhythm or a previous contact it was dropped, although the walk that
+ * makes it a step is seen a moment later. The rule is the mirror of the
+ * previous-contact one: a step is part of a walk when a step lies within
+ * GB_CT_WALK_GAP_STEPS slow steps of it, before or after. */
 int gb_ct_walk_gate(const gb_contacts *c, uint64_t k)
 {
   if (!c->trunk) return 0;
   if (c->rhythm) return 1;
-  return c->have_last && (double)(k - c->last_k) <= c->walk_gap_s * c->fs;
+  if (c->have_last && (double)(k - c->last_k) <= c->walk_gap_s * c->fs) return 1;
+  return following_step(c, k) > 0;
 }

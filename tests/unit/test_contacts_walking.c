@@ -12,11 +12,13 @@
  * against regressions; issue 4 asks F1 ≥ 0.95 per recording, which most of the
  * nine recordings do not reach yet, see the README "What is weak"):
  *  - F1 ≥ 0.95 on the healthy straight walks (mobgap HA001 Test5, ipol 1-1);
- *  - F1 ≥ 0.9 on ipol 5-2 (steps with two loading humps, the second often the
- *    taller: 0.84 before the IC was taken at the first hump);
- *  - pooled F1 ≥ 0.80 on mobgap (slow daily-living walking in Test11: 0.79 with
- *    the fixed 0.2 g floor, 0.84 with the slow-walking floor) and ≥ 0.75 on ipol,
- *    median timing error within ±30 ms.
+ *  - F1 ≥ 0.95 on ipol 5-2 (steps with two loading humps, the second often the
+ *    taller: 0.84 before the IC was taken at the first hump, 0.971 now);
+ *  - pooled F1 ≥ 0.84 on mobgap (slow daily-living walking in Test11: 0.79 with
+ *    the fixed 0.2 g floor, 0.836 with the slow-walking floor, 0.848 with the
+ *    gait-initiation rule) and ≥ 0.80 on ipol (0.854 here), median timing error
+ *    within ±30 ms. MS001 stays at 0.56-0.59 against INDIP: its right-foot INDIP
+ *    ICs lie 130-160 ms after the Stereophoto ones, which the detector matches.
  * The ipol trials after their U-turn are sensitive to the input's last bits (the
  * detector can lock onto half the step interval there): this test reads the text
  * with strtod and reaches lower F1 on 10-3 and 17-3 than `gaitbatch batch`. */
@@ -246,7 +248,7 @@ static void test_mobgap(void **state)
   double f1 = pooled_f1(&all), med = pooled_median_ms(&all);
   printf("  mobgap pooled: F1 %.3f (TP %zu FP %zu FN %zu), median error %+.1f ms\n", f1, all.tp, all.fp,
          all.fn, med);
-  assert_true(f1 >= 0.80); /* Test11 (daily-living activities) misses steps: see the header */
+  assert_true(f1 >= 0.84); /* Test11 (daily-living activities) misses steps: see the header */
   assert_true(fabs(med) <= 30.0);
 }
 
@@ -298,14 +300,14 @@ static void test_ipol(void **state)
     double med, f1 = score(r, &rs, &all, &med);
     printf("  ipol %s: F1 %.3f at ±100 ms, median error %+.1f ms\n", trials[ti], f1, med);
     if (ti == 0) assert_true(f1 >= 0.95);
-    if (ti == 1) assert_true(f1 >= 0.90);
+    if (ti == 1) assert_true(f1 >= 0.95);
     gb_result_free(r);
     free(x);
   }
   double f1 = pooled_f1(&all), med = pooled_median_ms(&all);
   printf("  ipol pooled: F1 %.3f (TP %zu FP %zu FN %zu), median error %+.1f ms\n", f1, all.tp, all.fp, all.fn,
          med);
-  assert_true(f1 >= 0.75);
+  assert_true(f1 >= 0.80);
   assert_true(fabs(med) <= 30.0);
 }
 
