@@ -169,7 +169,7 @@ static int write_summary_impl(rp_out *o, const char *path, const char *created,
   if ((n_runs && !runs) || (n_flags && !flags) || (n_athletes && !athletes) ||
       (n_errors && !errors))
     return gb_err(err, errlen, GB_EINVAL, "%s: a table has rows but no data pointer", path);
-  int rc = rp_out_open(o, path, err, errlen);
+  int rc = rp_out_open(o, path, 0, err, errlen);
   if (rc) return rc;
   hid_t root = o->file, ga = H5I_INVALID_HID, gx = H5I_INVALID_HID, gr = H5I_INVALID_HID;
   void *buf = NULL;
