@@ -6,9 +6,11 @@
  * the expected interval between the contacts the sensor sees (the cadence hint,
  * or the recent detected intervals while the hint lags behind a change of pace),
  * higher than 1 g + GB_CT_MIN_RISE_G (at a trunk site inside walking: the lower
- * slow-walking floor GB_CT_WALK_MIN_RISE_G, see min_rise), and separated from the
- * previous contact by a valley (the signal drops back towards 1 g between two
- * steps).
+ * slow-walking floor GB_CT_WALK_MIN_RISE_G, see min_rise; within an established
+ * rhythm, one step interval after the previous contact: any peak above 1 g that
+ * swings up from the single-support valley by twice that floor, see
+ * gb_ct_walk_faint), and separated from the previous contact by a valley (the
+ * signal drops back towards 1 g between two steps).
  *
  * Which contacts are reported: trunk, sacrum, wrist and unknown sites see both legs
  * and report every step with side alternating 0/1. Tibia, foot and thigh sensors
@@ -729,7 +731,7 @@ static int examine(gb_contacts *c, uint64_t k)
   uint64_t lo = oldest(c);
   if (k < lo + 1 || k + 1 >= c->n_sm) return 0;
   float y = rv(c, c->sm, k);
-  if (y < c->thr_walk) return 0;
+  if (y < c->thr_walk && !gb_ct_walk_faint(c, k)) return 0;
   if (y < c->thr && !gb_ct_walk_gate(c, k)) return 0;
   if (!(y >= rv(c, c->sm, k - 1) && y > rv(c, c->sm, k + 1))) return 0;
   double own = c->own;
@@ -762,17 +764,22 @@ static int examine(gb_contacts *c, uint64_t k)
 }
 
 /* First index from k on, below end, that examine() would not reject at once for
- * being under the walking floor thr_walk or not a local maximum; samples whose
- * neighbours lie outside the ring or the smoothed range are not skipped. */
+ * being under the lowest floor it may apply (thr_walk, or 1 g where a faint step
+ * of an established rhythm may count: gb_ct_walk_faint) or not a local maximum;
+ * samples whose neighbours lie outside the ring or the smoothed range are not
+ * skipped. */
 static uint64_t next_candidate(const gb_contacts *c, uint64_t k, uint64_t end)
 {
   const uint64_t lo1 = oldest(c) + 1, mask = c->mask;
   const float *sm = c->sm, tw = c->thr_walk;
   if (k < lo1) return k;
   if (end > c->n_sm - 1) end = c->n_sm - 1; /* k + 1 must be smoothed */
+  uint64_t f_lo = 1, f_hi = 0; /* faint steps possible in [f_lo, f_hi]: floor 1 g there */
+  gb_ct_walk_faint_window(c, &f_lo, &f_hi); /* unchanged when none is possible */
   for (; k < end; k++) {
     const float y = sm[k & mask];
     if (y >= tw && y >= sm[(k - 1) & mask] && y > sm[(k + 1) & mask]) break;
+    if (k >= f_lo && k <= f_hi && y > 1.0f && y >= sm[(k - 1) & mask] && y > sm[(k + 1) & mask]) break;
   }
   return k;
 }

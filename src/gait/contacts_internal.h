@@ -100,5 +100,14 @@ static inline uint64_t oldest(const gb_contacts *c) { return c->n > c->cap ? c->
 double gb_ct_walk_step_ic(const gb_contacts *c, uint64_t k, double own_int);
 /* May a peak between thr_walk and thr be a contact (contacts_walk.c)? */
 int gb_ct_walk_gate(const gb_contacts *c, uint64_t k);
+/* May a peak under thr_walk be a contact: a faint step one expected interval
+ * after the previous contact of an established rhythm (contacts_walk.c)? */
+int gb_ct_walk_faint(const gb_contacts *c, uint64_t k);
+/* Can gb_ct_walk_faint() accept any peak in the detector's present state? */
+static inline int gb_ct_walk_faint_possible(const gb_contacts *c) { return c->trunk && c->rhythm && c->have_last; }
+/* Sample range [*lo, *hi] that holds every peak gb_ct_walk_faint() may accept
+ * (one expected interval after the previous contact, within GB_CT_RHYTHM_AGREE),
+ * widened by a sample each side; 0 when it accepts none (contacts_walk.c). */
+int gb_ct_walk_faint_window(const gb_contacts *c, uint64_t *lo, uint64_t *hi);
 
 #endif

@@ -139,11 +139,19 @@ static uint64_t following_step(const gb_contacts *c, uint64_t k)
  * floor). The earliest whose IC gives an interval from the previous IC closer to
  * the expected interval than k's IC does is taken (interval consistency with the
  * cadence track: a push-off hump shortens the step, a second loading hump
- * lengthens it). Only while the rhythm is established and the expected interval
- * is current: not when the last detected interval was more than
- * GB_CT_RHYTHM_AGREE longer than expected (the cadence track lags a slow-down, e.g.
- * a cool-down walk after running, and a short expected interval would favour the
- * push-off hump). */
+ * lengthens it). Only while the rhythm is established and the previous IC is the
+ * previous step's (k's IC within two expected intervals of it: after a pause or a
+ * missed step the interval says nothing about which hump is the step's). The
+ * expected interval is the cadence track's, unless the last detected interval was
+ * more than GB_CT_RHYTHM_AGREE longer (and not over twice as long: that is a pause,
+ * and the rule is not applied): the track lags a slow-down by its window
+ * (a cool-down walk after running, slowing into a turn), and a short expected
+ * interval would favour the push-off hump; the interval expected then is the last
+ * detected one (consecutive step times of a walk change little from one step to
+ * the next: step-time CV ~2-3 %, Hausdorff 2005). Before, such steps took the
+ * rise into the largest peak: two-humped steps after a slow-down (the second hump
+ * the taller) put their ICs on the second hump, ~0.1 s late, until the track
+ * caught up. */
 double gb_ct_walk_step_ic(const gb_contacts *c, uint64_t k, double own_int)
 {
   if (!c->rhythm) {
@@ -155,15 +163,18 @@ double gb_ct_walk_step_ic(const gb_contacts *c, uint64_t k, double own_int)
   }
   double on = walk_ic_at(c, k, own_int);
   if (on < 0 || !c->have_last || !c->rhythm) return on;
-  if (c->n_steps >= 2 &&
-      c->steps[c->n_steps - 1].t_s - c->steps[c->n_steps - 2].t_s > (1.0 + GB_CT_RHYTHM_AGREE) * own_int)
-    return on;
+  double e = own_int * c->fs;
+  if (c->n_steps >= 2) {
+    double last_iv = c->steps[c->n_steps - 1].t_s - c->steps[c->n_steps - 2].t_s;
+    if (last_iv > 2.0 * own_int) return on; /* a pause, not a slower step */
+    if (last_iv > (1.0 + GB_CT_RHYTHM_AGREE) * own_int) e = last_iv * c->fs;
+  }
+  if (on - c->last_ic > 2.0 * e) return on; /* a pause or a missed step since the previous IC */
   uint64_t lo = oldest(c) + 1, D = c->D;
   uint64_t j0 = k > lo + D ? k - D : lo;
   if (c->last_k + D > j0) j0 = c->last_k + D;
   float y = rv(c, c->sm, k);
   float need = maxf(c->thr_walk, 1.0f + (float)GB_CT_REL_RISE * (y - 1.0f));
-  double e = own_int * c->fs;
   for (uint64_t j = j0 + 1; j + 1 < k; j++) {
     float v = rv(c, c->sm, j);
     if (!(v >= need && v >= rv(c, c->sm, j - 1) && v > rv(c, c->sm, j + 1))) continue;
@@ -194,4 +205,51 @@ int gb_ct_walk_gate(const gb_contacts *c, uint64_t k)
   if (c->rhythm) return 1;
   if (c->have_last && (double)(k - c->last_k) <= c->walk_gap_s * c->fs) return 1;
   return following_step(c, k) > 0;
+}
+
+/* A faint step of an established walking rhythm: a smoothed peak k under the
+ * walking floor thr_walk (the previous ones were still steps) that is a contact
+ * when
+ *  (a) the rhythm is established (cadence hint or consistent recent intervals)
+ *      and k lies one expected interval after the previous contact, within
+ *      GB_CT_RHYTHM_AGREE (step-time CV ~2-3 % in healthy walking, Hausdorff
+ *      2005: 15 % is > 5 SD; a swing-phase bump or a push-off hump lies near
+ *      half an interval, standing sway has no previous contact one interval
+ *      back, and a first faint bump more than that after the walk's last step
+ *      cannot start a chain);
+ *  (b) it rises above gravity (1 g: the double-support lift of a step that
+ *      averages 1 g);
+ *  (c) it swings up from the lowest smoothed value since the previous contact
+ *      (the single-support valley) by at least twice the walking floor
+ *      (thr_walk - 1 g, GB_CT_WALK_MIN_RISE_G or the noise floor). Why: in
+ *      inverted-pendulum walking (Cavagna et al. 1977; Kuo 2007) the trunk
+ *      dips below 1 g in single support by ~v^2/L and is lifted above it in
+ *      double support; in slow, cautious or turning steps (daily life) the
+ *      whole oscillation can sit a little low on the sensor's vertical (a
+ *      tilted trunk reads gravity times the cosine of the tilt, and
+ *      deceleration into a turn lowers the double-support peak), so the lift
+ *      above 1 g can fall under the floor while the step's swing is still
+ *      twice it: the floor and the dip below gravity together.
+ * The other tests of a contact (largest within ±D, the relative rise within
+ * one interval, the valley back towards 1 g) apply as to any peak. */
+int gb_ct_walk_faint(const gb_contacts *c, uint64_t k)
+{
+  if (!gb_ct_walk_faint_possible(c) || k <= c->last_k) return 0;
+  float y = rv(c, c->sm, k);
+  if (!(y > 1.0f)) return 0;
+  double dt = (double)(k - c->last_k) / c->fs;
+  if (dt < (1.0 - GB_CT_RHYTHM_AGREE) * c->own || dt > (1.0 + GB_CT_RHYTHM_AGREE) * c->own) return 0;
+  uint64_t j0 = c->last_k > oldest(c) ? c->last_k : oldest(c);
+  float mn = y;
+  for (uint64_t j = j0; j < k; j++) mn = minf(mn, rv(c, c->sm, j));
+  return y - mn >= 2.0f * (c->thr_walk - 1.0f);
+}
+
+int gb_ct_walk_faint_window(const gb_contacts *c, uint64_t *lo, uint64_t *hi)
+{
+  if (!gb_ct_walk_faint_possible(c)) return 0;
+  double a = (1.0 - GB_CT_RHYTHM_AGREE) * c->own * c->fs, b = (1.0 + GB_CT_RHYTHM_AGREE) * c->own * c->fs;
+  *lo = c->last_k + (uint64_t)floor(a) - (a >= 1.0 ? 1 : 0);
+  *hi = c->last_k + (uint64_t)ceil(b) + 1;
+  return 1;
 }

@@ -14,14 +14,25 @@
  *  - F1 ≥ 0.95 on the healthy straight walks (mobgap HA001 Test5, ipol 1-1);
  *  - F1 ≥ 0.95 on ipol 5-2 (steps with two loading humps, the second often the
  *    taller: 0.84 before the IC was taken at the first hump, 0.971 now);
- *  - pooled F1 ≥ 0.84 on mobgap (slow daily-living walking in Test11: 0.79 with
+ *  - F1 ≥ 0.95 on ipol 10-3 and 17-3 (0.969 and 1.000 when this was written:
+ *    the U-turn's slow, irregular steps and the walk back; 10-3 was 0.938 before
+ *    the step after a slow-down kept its first loading hump);
+ *  - pooled F1 ≥ 0.85 on mobgap (slow daily-living walking in Test11: 0.79 with
  *    the fixed 0.2 g floor, 0.836 with the slow-walking floor, 0.848 with the
- *    gait-initiation rule) and ≥ 0.80 on ipol (0.854 here), median timing error
- *    within ±30 ms. MS001 stays at 0.56-0.59 against INDIP: its right-foot INDIP
- *    ICs lie 130-160 ms after the Stereophoto ones, which the detector matches.
- * The ipol trials after their U-turn are sensitive to the input's last bits (the
- * detector can lock onto half the step interval there): this test reads the text
- * with strtod and reaches lower F1 on 10-3 and 17-3 than `gaitbatch batch`. */
+ *    gait-initiation rule, 0.854 with the faint in-rhythm step) and ≥ 0.96 on
+ *    ipol (0.977), median timing error within ±30 ms. MS001 stays at 0.56-0.59
+ *    against INDIP: its right-foot INDIP ICs lie 130-160 ms after the
+ *    Stereophoto ones, which the detector matches.
+ * Time base of the ipol files: the Xsens Awinda link drops packets, and the rows
+ * skip them (10-3: 311 gaps, 520 samples missing, the first at 19.14 s; 17-3: 291
+ * gaps, 500 missing, from 14.09 s; 1-1 and 5-2 only after the walk), so the row
+ * index is not the sample index; the references count PacketCounter samples.
+ * Rows are placed at PacketCounter / 100 s and the missing samples filled by
+ * linear interpolation (as gaitbatch's CSV reader does with a sample-counter
+ * column and a declared rate). Read as consecutive rows, the walk after the first
+ * gap is compressed in time by up to 15 %, which is what once made this test
+ * report F1 0.769 / 0.640 on 10-3 / 17-3 while `gaitbatch batch` got 0.938 / 0.964:
+ * the detector itself gives the same contacts when the input's last bits change. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -103,6 +114,48 @@ static float *read_frames(const char *path, int skip, char sep, int c0, double s
   return x;
 }
 
+/* Frames (n × 3, g) of an ipol lower-back file: after the preamble and the header,
+ * PacketCounter then Acc_X Acc_Y Acc_Z (m/s²), TAB-separated. The frame of
+ * sample k is at k / 100 s on the references' clock: frame 0 is the first row's
+ * counter c0 (*c0_out), each row goes to its counter, and samples whose packet
+ * was dropped are interpolated linearly between the rows around them. */
+static float *read_ipol(const char *path, size_t *n, double *c0_out)
+{
+  FILE *f = fopen(path, "r");
+  if (!f) return NULL;
+  char line[1024];
+  for (int i = 0; i < 2; i++)
+    if (!fgets(line, sizeof line, f)) { fclose(f); return NULL; }
+  size_t cap = 8192;
+  float *x = malloc(cap * 3 * sizeof(float));
+  double prev[3] = {0, 0, 0}, c_prev = -1, c0 = -1;
+  *n = 0;
+  while (x && fgets(line, sizeof line, f)) {
+    char *fld[16];
+    if (split(line, '\t', fld, 16) < 4) continue;
+    double cnt = strtod(fld[0], NULL), v[3];
+    for (int k = 0; k < 3; k++) v[k] = strtod(fld[1 + k], NULL) / 9.80665;
+    if (c0 < 0) c0 = c_prev = cnt;
+    assert_true(cnt == floor(cnt) && (cnt > c_prev || *n == 0)); /* increasing sample numbers */
+    size_t upto = (size_t)(cnt - c0) + 1; /* frames after this row */
+    while (x && *n < upto) {
+      if (*n == cap) {
+        float *t = realloc(x, (cap *= 2) * 3 * sizeof(float));
+        if (!t) { free(x); x = NULL; break; }
+        x = t;
+      }
+      double w = upto - 1 > *n && cnt > c_prev ? (double)(upto - 1 - *n) / (cnt - c_prev) : 0; /* share of prev */
+      for (int k = 0; k < 3; k++) x[*n * 3 + (size_t)k] = (float)(w * prev[k] + (1 - w) * v[k]);
+      (*n)++;
+    }
+    for (int k = 0; k < 3; k++) prev[k] = v[k];
+    c_prev = cnt;
+  }
+  fclose(f);
+  *c0_out = c0;
+  return x;
+}
+
 static gb_result *analyze(const float *x, size_t n)
 {
   gb_config cfg;
@@ -133,12 +186,12 @@ static int in_spans(const ref_set *rs, double t, double slack)
  * eval` scores a truth scope: a detection just outside a span may match a
  * reference inside it; unmatched detections count as false only inside a span);
  * adds to the pooled tally and returns this recording's F1. */
-static double score(const gb_result *r, const ref_set *rs, tally *all, double *median_ms)
+static double score(const gb_result *r, double t_off, const ref_set *rs, tally *all, double *median_ms)
 {
   double det[1024], err[512];
   size_t nd = 0, ne = 0, tp = 0, nref = 0, fp = 0;
   for (size_t i = 0; i < r->n_steps && nd < 1024; i++)
-    if (in_spans(rs, r->steps[i].t_s, TOL_S)) det[nd++] = r->steps[i].t_s;
+    if (in_spans(rs, r->steps[i].t_s + t_off, TOL_S)) det[nd++] = r->steps[i].t_s + t_off;
   unsigned char used[1024] = {0};
   for (size_t k = 0; k < rs->n; k++) {
     if (!in_spans(rs, rs->t[k], 0)) continue;
@@ -239,7 +292,7 @@ static void test_mobgap(void **state)
     float *x = read_frames(path, 1, ',', 1, 1.0, &n); /* samples,acc_x,acc_y,acc_z,... (g) */
     assert_non_null(x);
     gb_result *r = analyze(x, n);
-    double med, f1 = score(r, &rs, &all, &med);
+    double med, f1 = score(r, 0.0, &rs, &all, &med);
     printf("  mobgap %s: F1 %.3f at ±100 ms, median error %+.1f ms\n", files[fi], f1, med);
     if (strstr(files[fi], "HA001_TimeMeasure1_Test5")) assert_true(f1 >= 0.95);
     gb_result_free(r);
@@ -248,7 +301,7 @@ static void test_mobgap(void **state)
   double f1 = pooled_f1(&all), med = pooled_median_ms(&all);
   printf("  mobgap pooled: F1 %.3f (TP %zu FP %zu FN %zu), median error %+.1f ms\n", f1, all.tp, all.fp,
          all.fn, med);
-  assert_true(f1 >= 0.84); /* Test11 (daily-living activities) misses steps: see the header */
+  assert_true(f1 >= 0.85); /* Test11 (daily-living activities) misses steps: see the header */
   assert_true(fabs(med) <= 30.0);
 }
 
@@ -293,21 +346,22 @@ static void test_ipol(void **state)
     assert_true(rs.n > 5 && rs.n_span == 1);
     snprintf(tpath, sizeof tpath, "%s/%s_lb.txt", dir, trials[ti]);
     size_t n = 0;
-    /* preamble line, header line, then PacketCounter Acc_X Acc_Y Acc_Z ... (m/s²) */
-    float *x = read_frames(tpath, 2, '\t', 1, 1.0 / 9.80665, &n);
+    double c0 = 0;
+    float *x = read_ipol(tpath, &n, &c0);
     assert_non_null(x);
     gb_result *r = analyze(x, n);
-    double med, f1 = score(r, &rs, &all, &med);
+    double med, f1 = score(r, c0 / 100.0, &rs, &all, &med);
     printf("  ipol %s: F1 %.3f at ±100 ms, median error %+.1f ms\n", trials[ti], f1, med);
     if (ti == 0) assert_true(f1 >= 0.95);
     if (ti == 1) assert_true(f1 >= 0.95);
+    if (ti >= 2) assert_true(f1 >= 0.95); /* after the U-turn: see the header */
     gb_result_free(r);
     free(x);
   }
   double f1 = pooled_f1(&all), med = pooled_median_ms(&all);
   printf("  ipol pooled: F1 %.3f (TP %zu FP %zu FN %zu), median error %+.1f ms\n", f1, all.tp, all.fp, all.fn,
          med);
-  assert_true(f1 >= 0.80);
+  assert_true(f1 >= 0.96);
   assert_true(fabs(med) <= 30.0);
 }
 
