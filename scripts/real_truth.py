@@ -224,6 +224,14 @@ def ipol(src, out, readable_copies=False):
             lb = commented_copy(lb, os.path.join(out, "data", name + "_lb.csv"))
         with open(os.path.join(src, name + ".json")) as f:
             meta = json.load(f)  # the JSON uses the literal NaN, which json accepts
+        # the events count PacketCounter samples (their offsets to the foot sensors'
+        # impacts are steady on that clock, scattered on the row index: the wireless
+        # link drops rows); gaitbatch's t = 0 is the first row, whose counter is 1 in
+        # 17-3 (0 elsewhere, as the provenance says): shift the truth onto that clock
+        with open(os.path.join(src, name + "_lb.txt")) as f:
+            f.readline()
+            f.readline()
+            c0 = float(f.readline().split("\t")[0])
         run_id = "ipol_" + name
         manifest.append([os.path.abspath(lb), run_id, "ipol_s%s" % tr["subject"], "", "sacrum", "m/s2",
                          "", "Acc_X,Acc_Y,Acc_Z", "100", "",
@@ -234,7 +242,7 @@ def ipol(src, out, readable_copies=False):
             ev = meta[key]  # [toe-off, heel strike] per swing phase
             for k, (to, hs) in enumerate(ev):
                 ct = (ev[k + 1][0] - hs) * 10.0 if k + 1 < len(ev) else None
-                steps.append((hs / 100.0, side, ct))
+                steps.append(((hs - c0) / 100.0, side, ct))
         steps.sort()
         write_csv(os.path.join(tdir, "steps.csv"),
                   ["t_s", "side", "landing", "contact_time_ms", "peak_g"],
@@ -242,10 +250,10 @@ def ipol(src, out, readable_copies=False):
         b0, b1 = meta["TrialBoundaries"]
         u0, u1 = meta["UTurnBoundaries"]
         write_csv(os.path.join(tdir, "scope.csv"), ["t_start_s", "t_end_s"],
-                  [(fmt(b0 / 100.0, 2), fmt(b1 / 100.0, 2))])
+                  [(fmt((b0 - c0) / 100.0, 2), fmt((b1 - c0) / 100.0, 2))])
         cad = []
         for lo, hi in ((b0, u0), (u1, b1)):  # the two straight walks, U-turn excluded
-            hs = [t for t, _, _ in steps if lo / 100.0 <= t <= hi / 100.0]
+            hs = [t for t, _, _ in steps if (lo - c0) / 100.0 <= t <= (hi - c0) / 100.0]
             if len(hs) >= 2:
                 cad += cadence_rows(hs[0], hs[-1], 60.0 * (len(hs) - 1) / (hs[-1] - hs[0]))
         write_csv(os.path.join(tdir, "cadence.csv"), ["t_s", "cadence_spm"], cad)
