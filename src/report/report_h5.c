@@ -360,12 +360,13 @@ hid_t rp_group_create(hid_t loc, const char *name)
 }
 
 /* The variable-length UTF-8 string type and the scalar dataspace of attributes:
- * made once (under the lock) and kept for the process. */
+ * made once (under the lock) and kept for the process; made again if they no
+ * longer exist (a program that also uses HDF5 may have called H5close). */
 static hid_t vlen_type = H5I_INVALID_HID, scalar_space = H5I_INVALID_HID;
 
 static hid_t vlen_utf8(void)
 {
-  if (vlen_type >= 0) return vlen_type;
+  if (vlen_type >= 0 && H5Iis_valid(vlen_type) > 0) return vlen_type;
   hid_t t = H5Tcopy(H5T_C_S1);
   if (t < 0) return t;
   if (H5Tset_size(t, H5T_VARIABLE) < 0 || H5Tset_cset(t, H5T_CSET_UTF8) < 0) {
@@ -377,7 +378,7 @@ static hid_t vlen_utf8(void)
 
 static hid_t scalar(void)
 {
-  if (scalar_space < 0) scalar_space = H5Screate(H5S_SCALAR);
+  if (scalar_space < 0 || H5Iis_valid(scalar_space) <= 0) scalar_space = H5Screate(H5S_SCALAR);
   return scalar_space;
 }
 
