@@ -33,8 +33,8 @@
  *    rise, where the derivative of the smoothed vertical acceleration steps up
  *    (walk_ic: the derivative marker of McCamley et al. 2012 / Paraschiv-Ionescu
  *    et al. 2020 at the scale of the loading response instead of the step), on
- *    the step's first loading hump when the step has two and the rhythm says so
- *    (walk_step_ic);
+ *    the step's first loading hump when the step has two and the rhythm or the
+ *    dip under gravity between them says so (gb_ct_walk_step_ic, hump_kind);
  *    contact time NaN (double support cannot be resolved from one vertical axis).
  *  - shank/foot/thigh: impact peak minus its onset: the line through the 30 % and
  *    70 % points of the impact rise extrapolated to the pre-impact minimum;

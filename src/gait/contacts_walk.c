@@ -11,6 +11,11 @@
                                      ~150 steps/min (the walk-run transition lies near 2 m/s,
                                      Thorstensson & Roberthson, Acta Physiol Scand 1987, with
                                      steps of ~0.8 m there: 2.5 steps/s) */
+#define GB_CT_WALK_LR_SHARE 0.2   /* the loading response, share of a step: 0-10 % of the
+                                     gait cycle (Perry & Burnfield, Gait Analysis 2010), a
+                                     cycle being two steps. A heel strike's transient peaks
+                                     within it; a hump that rises for longer is a loading
+                                     or push-off wave (hump_kind) */
 
 /* Initial contact of a walking step seen from the trunk, in samples (fractional):
  * the steepest point of the loading rise that ends at the smoothed peak k, searched
@@ -122,6 +127,42 @@ static uint64_t following_step(const gb_contacts *c, uint64_t k)
   return 0;
 }
 
+/* What the shape says of hump j (a smoothed local maximum before the step's
+ * largest peak k, IC of its rise onj): 1 = the heel strike's transient, the
+ * step's own first hump (the IC is onj); 0 = a push-off wave (the IC is not
+ * onj); -1 = nothing (the rhythm decides, gb_ct_walk_step_ic).
+ * It says something only when the trunk's vertical acceleration dips under
+ * gravity between j and k, by more than the smallest walking lift (thr_walk -
+ * 1 g, at least GB_CT_WALK_MIN_RISE_G and the noise floor: a dip counts as below
+ * gravity when it is as deep as the smallest step counts as above it). Why: the
+ * trailing leg's push-off and the leading leg's collision are one step-to-step
+ * transition, in which the centre of mass's velocity is redirected from downward
+ * to upward, so the vertical ground force exceeds body weight through it
+ * (Donelan, Kram & Kuo, J Exp Biol 2002; Kuo, Hum Mov Sci 2007): a push-off that
+ * ends in that transition runs into the loading rise without the trunk falling
+ * under 1 g, and whether such a hump is the step's is left to the rhythm. Two humps with a
+ * dip under gravity between them are two loading events, the body carried by
+ * less than its weight between them:
+ *  - the heel strike's transient, then the loading (a damped impact response
+ *    swings under its baseline after its peak; the step starts at the foot of
+ *    the transient). A transient peaks within the loading response (heel strike
+ *    to the opposite toe-off, GB_CT_WALK_LR_SHARE of a step) after the foot of
+ *    its rise (the heel-strike kink walk_ic() finds): 1;
+ *  - a push-off wave in late single support that falls back under gravity before
+ *    the heel strikes: it rises for longer than the loading response (the
+ *    stance leg's force builds through terminal stance): 0.
+ * Unlike the rhythm, the shape does not depend on the previous IC being right:
+ * when every step of a walk has the same two humps, the interval between the
+ * second humps of two steps is as regular as between their first ones, and the
+ * walk's first steps, taken before any rhythm, put their ICs on the taller. */
+static int hump_kind(const gb_contacts *c, uint64_t j, uint64_t k, double onj, double own_int)
+{
+  float low = 1.0f - (c->thr_walk - 1.0f), mn = rv(c, c->sm, k);
+  for (uint64_t q = j + 1; q < k; q++) mn = minf(mn, rv(c, c->sm, q));
+  if (!(mn < low) || onj < 0) return -1;
+  return (double)j - onj <= GB_CT_WALK_LR_SHARE * own_int * c->fs ? 1 : 0;
+}
+
 /* Initial contact of a walking step whose largest smoothed peak is k, in samples
  * (fractional), or -1: walk_ic() of the rise before k, or of an earlier loading
  * hump of the same step when that keeps the rhythm.
@@ -151,7 +192,10 @@ static uint64_t following_step(const gb_contacts *c, uint64_t k)
  * the next: step-time CV ~2-3 %, Hausdorff 2005). Before, such steps took the
  * rise into the largest peak: two-humped steps after a slow-down (the second hump
  * the taller) put their ICs on the second hump, ~0.1 s late, until the track
- * caught up. */
+ * caught up. Where the shape speaks (hump_kind: a dip under gravity between the
+ * two humps) it overrides the rhythm: a push-off wave is never taken, whatever
+ * the interval, and a heel strike's transient starts the step even when the
+ * rhythm kept k's rise (the previous IC may itself lie on a second hump). */
 double gb_ct_walk_step_ic(const gb_contacts *c, uint64_t k, double own_int)
 {
   if (!c->rhythm) {
@@ -175,13 +219,19 @@ double gb_ct_walk_step_ic(const gb_contacts *c, uint64_t k, double own_int)
   if (c->last_k + D > j0) j0 = c->last_k + D;
   float y = rv(c, c->sm, k);
   float need = maxf(c->thr_walk, 1.0f + (float)GB_CT_REL_RISE * (y - 1.0f));
+  double onh = -1; /* the latest hump the shape calls the heel strike's transient */
   for (uint64_t j = j0 + 1; j + 1 < k; j++) {
     float v = rv(c, c->sm, j);
     if (!(v >= need && v >= rv(c, c->sm, j - 1) && v > rv(c, c->sm, j + 1))) continue;
     double onj = walk_ic_at(c, j, own_int);
+    int kind = hump_kind(c, j, k, onj, own_int);
+    if (kind == 1 && onj > c->last_ic) onh = onj;
+    if (kind == 0) continue; /* a push-off wave, whatever the interval */
     if (onj > c->last_ic && fabs(onj - c->last_ic - e) < fabs(on - c->last_ic - e)) return onj;
   }
-  return on;
+  /* the rhythm kept k's rise (or chose nothing the shape allows): a transient
+     before a dip under gravity still starts the step */
+  return onh >= 0 ? onh : on;
 }
 
 /* May a peak between thr_walk and thr be a contact? Only inside walking at a

@@ -33,7 +33,16 @@
  *    hump) through an abrupt slow-down from 120 to 86 steps/min while the
  *    cadence hint lags 5 s behind: the IC stays on the first hump (every step of
  *    the slow part within ±50 ms, the humps being 120 ms apart), the step
- *    interval expected from the latest detected one while the hint lags. */
+ *    interval expected from the latest detected one while the hint lags;
+ *  - a walk whose every step has two humps from its first step (the heel
+ *    strike's transient, its rebound under gravity, then the taller loading
+ *    hump): no single-humped step anchors the rhythm, and before the shape rule
+ *    every IC lay on the second hump (+105 ms); now every step within ±50 ms, at
+ *    100 and 200 Hz, 86 and 100 steps/min;
+ *  - its counterpart: a slow push-off wave in late single support falling under
+ *    gravity just before every heel strike is not taken for the step's first
+ *    hump (it rises for longer than the loading response; without that test every
+ *    IC lay on the push-off, up to -400 ms): every step within ±25 ms. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -691,6 +700,192 @@ static void test_two_humps_through_a_slow_down(void **state)
   }
 }
 
+/* One two-humped walking step of period T at x s after its IC (g above 1 g):
+ * the heel strike's transient (half sine, 0.06 s, 0.2 g) and its rebound below
+ * gravity (half sine, 0.05 s, -0.25 g: a damped impact response swings under its
+ * baseline), then the taller loading hump (half sine from 0.11 s to 0.27 s,
+ * 0.3 g), then single support (a negative half sine of the same net area to the
+ * end of the step: the step averages 1 g). Smoothed by the detector's 60 ms
+ * triangle: humps ~0.17 g and ~0.29 g above 1 g, ~120 ms apart, the dip between
+ * them ~0.18 g under it. */
+static double two_hump_step(double x, double T)
+{
+  double area = (0.2 * 0.06 - 0.25 * 0.05 + 0.3 * 0.16) * 2 / M_PI, B = area * M_PI / 2 / (T - 0.27);
+  if (x < 0.06) return 0.2 * sin(M_PI * x / 0.06);
+  if (x < 0.11) return -0.25 * sin(M_PI * (x - 0.06) / 0.05);
+  if (x < 0.27) return 0.3 * sin(M_PI * (x - 0.11) / 0.16);
+  return -B * sin(M_PI * (x - 0.27) / (T - 0.27));
+}
+
+/* A walk whose every step has two humps, the second the taller, from its first
+ * step: still 3 s, 30 s of steps of period T, still 3 s; noise 0.01 g; the
+ * cadence hint from 4 s into the walk. No single-humped step ever tells the
+ * detector which hump the rhythm is on: the first steps, taken before any
+ * rhythm, put their ICs on the taller hump, and the interval from such an IC to
+ * the next second hump is as regular as the interval between first humps (before
+ * the dip rule every step's IC lay on its second hump, ~+115 ms). Asserted:
+ * every step once the rhythm is known within ±50 ms (the humps are ~120 ms
+ * apart), one contact per step, at 100 and 200 Hz and at 86 and 100 steps/min. */
+static void test_every_step_two_humped(void **state)
+{
+  (void)state;
+  const double rates[] = {100, 200}, periods[] = {0.7, 0.6};
+  for (int ri = 0; ri < 2; ri++)
+    for (int pi = 0; pi < 2; pi++) {
+      double fs = rates[ri], T = periods[pi], t_w0 = 3, t_w1 = 33;
+      gbt_signal s;
+      memset(&s, 0, sizeof s);
+      s.channels = 1;
+      s.steps = calloc(64, sizeof(gbt_truth_step));
+      assert_non_null(s.steps);
+      s.n = (size_t)((t_w1 + 3) * fs);
+      s.vert = calloc(s.n, sizeof(float));
+      assert_non_null(s.vert);
+      int k = 0;
+      for (double t = t_w0; t + T <= t_w1 + 1e-9 && k < 64; t += T, k++) {
+        for (size_t i = (size_t)ceil(t * fs); i < s.n && (double)i / fs < t + T; i++)
+          s.vert[i] += (float)two_hump_step((double)i / fs - t, T);
+        s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 1.25, 0, GBT_WALK, k % 2, 0};
+      }
+      uint64_t nz = 17;
+      for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
+      gb_analysis_params p = params();
+      gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
+      gb_contacts *c = gb_contacts_create(&p, &in);
+      assert_non_null(c);
+      size_t blk = (size_t)(fs / 4);
+      for (size_t i = 0; i < s.n; i += blk) {
+        size_t m = i + blk < s.n ? blk : s.n - i;
+        double ti = (double)i / fs, hint = ti >= t_w0 + 4 && ti < t_w1 ? 60.0 / T : 0;
+        assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, ti, hint), 0);
+      }
+      gb_step *st = NULL;
+      size_t n = 0;
+      assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
+      gb_contacts_free(c);
+      double *d = malloc((n + 1) * sizeof(double));
+      assert_non_null(d);
+      for (size_t i = 0; i < n; i++) d[i] = st[i].t_s;
+      size_t scored = 0, beyond = 0;
+      double worst = 0;
+      for (size_t i = 0; i < s.n_steps; i++) {
+        if (s.steps[i].t_s < t_w0 + 5) continue; /* once the rhythm is known */
+        double e = nearest(d, n, s.steps[i].t_s);
+        scored++;
+        beyond += fabs(e) > 0.05;
+        if (fabs(e) > fabs(worst)) worst = e;
+      }
+      printf("  every step two-humped (second hump taller), %3.0f spm, %3.0f Hz: %zu steps scored, %zu beyond "
+             "±50 ms (worst %+.0f ms), %zu contacts for %zu steps\n", 60 / T, fs, scored, beyond, worst * 1000, n,
+             s.n_steps);
+      assert_true(scored >= 30);
+      assert_int_equal(beyond, 0);
+      assert_int_equal(n, s.n_steps);
+      free(d);
+      free(st);
+      gbt_free(&s);
+    }
+}
+
+/* One walking step of period T at x s after its IC (g above 1 g) whose late
+ * single support carries the push-off of the stance leg as a slow wave: the
+ * loading hump (half sine, 0.22 s, 0.22 g), single support (a negative half sine
+ * to 0.30 s before the end of the step), the push-off (a quarter sine rising
+ * over 0.20 s to 0.15 g, then falling over 0.06 s), and a dip under gravity
+ * (half sine, the last 0.04 s, -0.15 g) before the next heel strike; the
+ * single-support depth makes the step average 1 g. */
+static double push_off_step(double x, double T)
+{
+  double t1 = T - 0.30, area_up = 0.22 * 0.22 * 2 / M_PI + 0.15 * 0.20 * 2 / M_PI + 0.15 * 0.06 * 2 / M_PI -
+                                   0.15 * 0.04 * 2 / M_PI;
+  double B = area_up * M_PI / 2 / (t1 - 0.22);
+  if (x < 0.22) return 0.22 * sin(M_PI * x / 0.22);
+  if (x < t1) return -B * sin(M_PI * (x - 0.22) / (t1 - 0.22));
+  if (x < t1 + 0.20) return 0.15 * sin(0.5 * M_PI * (x - t1) / 0.20);
+  if (x < T - 0.04) return 0.15 * cos(0.5 * M_PI * (x - t1 - 0.20) / 0.06);
+  return -0.15 * sin(M_PI * (x - (T - 0.04)) / 0.04);
+}
+
+/* The counterpart of test_every_step_two_humped: every step of a walk is preceded
+ * by the previous step's push-off wave, which falls under gravity just before the
+ * heel strike (a dip between it and the loading hump, as between a heel strike's
+ * transient and the loading). The push-off rises for 0.20 s, longer than a heel
+ * strike's transient can (the loading response, a fifth of a step), so it is not
+ * taken for the step's first hump: every step once the rhythm is known within
+ * ±25 ms of its IC, one contact per step, at 100 and 200 Hz and at 75 and 86
+ * steps/min. */
+static void test_push_off_wave_then_dip_before_each_step(void **state)
+{
+  (void)state;
+  const double rates[] = {100, 200}, periods[] = {0.8, 0.7};
+  for (int ri = 0; ri < 2; ri++)
+    for (int pi = 0; pi < 2; pi++) {
+      double fs = rates[ri], T = periods[pi], t_w0 = 3, t_w1 = 33;
+      gbt_signal s;
+      memset(&s, 0, sizeof s);
+      s.channels = 1;
+      s.steps = calloc(64, sizeof(gbt_truth_step));
+      assert_non_null(s.steps);
+      s.n = (size_t)((t_w1 + 3) * fs);
+      s.vert = calloc(s.n, sizeof(float));
+      assert_non_null(s.vert);
+      int k = 0;
+      for (double t = t_w0; t + T <= t_w1 + 1e-9 && k < 64; t += T, k++) {
+        for (size_t i = (size_t)ceil(t * fs); i < s.n && (double)i / fs < t + T; i++)
+          s.vert[i] += (float)push_off_step((double)i / fs - t, T);
+        s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 1.22, 0, GBT_WALK, k % 2, 0};
+      }
+      uint64_t nz = 29;
+      for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
+      gb_analysis_params p = params();
+      gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
+      gb_contacts *c = gb_contacts_create(&p, &in);
+      assert_non_null(c);
+      size_t blk = (size_t)(fs / 4);
+      for (size_t i = 0; i < s.n; i += blk) {
+        size_t m = i + blk < s.n ? blk : s.n - i;
+        double ti = (double)i / fs, hint = ti >= t_w0 + 4 && ti < t_w1 ? 60.0 / T : 0;
+        assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, ti, hint), 0);
+      }
+      gb_step *st = NULL;
+      size_t n = 0;
+      assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
+      gb_contacts_free(c);
+      double *d = malloc((n + 1) * sizeof(double));
+      assert_non_null(d);
+      for (size_t i = 0; i < n; i++) d[i] = st[i].t_s;
+      /* scored from 5 s into the walk (before the rhythm the detector's window is
+         the shortest step and the push-off waves are contacts of their own) to 1 s
+         before its end (the last step's push-off, with no heel strike after it) */
+      double *tt = malloc(s.n_steps * sizeof(double)), *dd = malloc((n + 1) * sizeof(double));
+      assert_non_null(tt);
+      assert_non_null(dd);
+      size_t nt = 0, nd = 0, beyond = 0;
+      double worst = 0;
+      for (size_t i = 0; i < s.n_steps; i++) {
+        if (s.steps[i].t_s < t_w0 + 5 || s.steps[i].t_s > t_w1 - 1) continue;
+        double e = nearest(d, n, s.steps[i].t_s);
+        tt[nt++] = s.steps[i].t_s;
+        beyond += fabs(e) > 0.025;
+        if (fabs(e) > fabs(worst)) worst = e;
+      }
+      for (size_t i = 0; i < n; i++)
+        if (d[i] >= t_w0 + 5 - 0.025 && d[i] <= t_w1 - 1 + 0.025) dd[nd++] = d[i];
+      double r, pr, f1 = gbt_f1(dd, nd, tt, nt, 0.025, &r, &pr);
+      printf("  push-off wave and a dip under 1 g before every heel strike, %3.0f spm, %3.0f Hz: %zu steps scored, "
+             "%zu beyond ±25 ms (worst %+.0f ms), F1 at ±25 ms %.3f (%zu contacts)\n", 60 / T, fs, nt, beyond,
+             worst * 1000, f1, nd);
+      assert_true(nt >= 25);
+      assert_int_equal(beyond, 0);
+      assert_true(f1 >= 0.999);
+      free(tt);
+      free(dd);
+      free(d);
+      free(st);
+      gbt_free(&s);
+    }
+}
+
 int main(void)
 {
   const struct CMUnitTest tests[] = {
@@ -703,6 +898,8 @@ int main(void)
       cmocka_unit_test(test_uturn_last_bits),
       cmocka_unit_test(test_faint_step_in_a_slow_walk),
       cmocka_unit_test(test_two_humps_through_a_slow_down),
+      cmocka_unit_test(test_every_step_two_humped),
+      cmocka_unit_test(test_push_off_wave_then_dip_before_each_step),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
