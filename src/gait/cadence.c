@@ -78,7 +78,7 @@ struct gb_cadence {
    * (k - 0.5) b df (nb, a bin that always holds 0, where the term is 0), and
    * harmonic k exists (k b df <= fmax) for i < comb_len[k - 1]. Computed once
    * with the expressions of the per-window loop, so the scores are bit for bit
-   * the same; the window then adds harmonic k to every score in one pass. */
+   * the same; the window scores each fundamental over its harmonics in one pass. */
   int32_t *comb_between;
   double *comb_score;
   size_t comb_len[GB_COMB_K];
@@ -245,6 +245,7 @@ static int comb_prepare(gb_cadence *c)
       c->comb_between[(size_t)(k - 1) * n + i] = idx;
     }
     c->comb_len[k - 1] = len;
+    if (k > 1 && len > c->comb_len[k - 2]) return GB_EINVAL; /* k f <= fmax implies (k-1) f <= fmax */
   }
   return 0;
 }
@@ -318,6 +319,21 @@ static double primitive_ratio(const spec *s, double f0, int m)
     }
   }
   return n_on && n_off && on > 0 ? (off / n_off) / (on / n_on) : 0;
+}
+
+/* Index of the first largest of x[0..n) by ">" (NaN never wins), and *best
+ * updated to it; (size_t)-1 when none beats the incoming *best. */
+static size_t argmax_first(const double *x, size_t n, double *best)
+{
+  size_t bi = (size_t)-1;
+  double b = *best;
+  for (size_t i = 0; i < n; i++)
+    if (x[i] > b) {
+      b = x[i];
+      bi = i;
+    }
+  *best = b;
+  return bi;
 }
 
 /* env[k] = max(0, pw[k-half .. k+half] clipped to [0, nb)) for k < n_env, by
@@ -408,26 +424,31 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
   size_t b_lo = (size_t)ceil(f_lo / df), b_hi = (size_t)floor(f_hi / df);
   double best = -INFINITY, f0 = 0;
   if (nfft == c->nfft_max) { /* full window: the comb's bins come from the table */
-    double *score = c->comb_score;
+    /* Each fundamental's score adds its harmonics in the order k = 1..4
+     * (harmonic k on the prefix i < comb_len[k - 1]; comb_prepare checked that
+     * the lengths do not grow with k), one branch-free pass per group of
+     * fundamentals with the same number of harmonics. */
     const float *env = s.env;
-    for (size_t i = 0; i < c->comb_n; i++) score[i] = 0;
-    for (int k = 1; k <= GB_COMB_K; k++) {
-      const int32_t *bt = c->comb_between + (size_t)(k - 1) * c->comb_n;
-      const size_t len = c->comb_len[k - 1], kb0 = (size_t)k * c->comb_b_lo;
-      if ((k & (k - 1)) == 0) { /* x / 2^j == x * 2^-j exactly (both correctly rounded) */
-        const double inv = 1.0 / k;
-        for (size_t i = 0; i < len; i++)
-          score[i] += ((double)env[kb0 + (size_t)k * i] - (double)env[bt[i]]) * inv;
-      } else {
-        for (size_t i = 0; i < len; i++)
-          score[i] += ((double)env[kb0 + (size_t)k * i] - (double)env[bt[i]]) / k;
-      }
-    }
-    for (size_t i = 0; i < c->comb_n; i++)
-      if (score[i] > best) {
-        best = score[i];
-        f0 = (double)(c->comb_b_lo + i) * df;
-      }
+    double *score = c->comb_score;
+    const size_t cn = c->comb_n, b0 = c->comb_b_lo;
+    const size_t l1 = c->comb_len[0], l2 = c->comb_len[1], l3 = c->comb_len[2], l4 = c->comb_len[3];
+    const int32_t *bt1 = c->comb_between, *bt2 = bt1 + cn, *bt3 = bt2 + cn, *bt4 = bt3 + cn;
+    size_t i;
+#define GB_COMB_T1 ((double)env[b0 + i] - (double)env[bt1[i]]) /* x * 1 == x */
+#define GB_COMB_T2 ((double)env[2 * (b0 + i)] - (double)env[bt2[i]]) * 0.5 /* == x / 2 */
+#define GB_COMB_T3 ((double)env[3 * (b0 + i)] - (double)env[bt3[i]]) / 3
+#define GB_COMB_T4 ((double)env[4 * (b0 + i)] - (double)env[bt4[i]]) * 0.25 /* == x / 4 */
+    for (i = 0; i < l4; i++) score[i] = (((0.0 + GB_COMB_T1) + GB_COMB_T2) + GB_COMB_T3) + GB_COMB_T4;
+    for (; i < l3; i++) score[i] = ((0.0 + GB_COMB_T1) + GB_COMB_T2) + GB_COMB_T3;
+    for (; i < l2; i++) score[i] = (0.0 + GB_COMB_T1) + GB_COMB_T2;
+    for (; i < l1; i++) score[i] = 0.0 + GB_COMB_T1;
+    for (; i < cn; i++) score[i] = 0.0;
+#undef GB_COMB_T1
+#undef GB_COMB_T2
+#undef GB_COMB_T3
+#undef GB_COMB_T4
+    size_t bi = argmax_first(score, cn, &best);
+    if (bi != (size_t)-1) f0 = (double)(b0 + bi) * df;
   } else
   for (size_t b = b_lo; b <= b_hi && b < nb; b++) {
     double f = (double)b * df, score = 0;
@@ -550,12 +571,14 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
       size_t ka = lo_b > 1.0 ? (size_t)lo_b - 1 : 0, kb = (size_t)(hi_b > 0 ? hi_b : 0) + 1;
       if (ka < k_lo) ka = k_lo;
       if (kb > k_hi) kb = k_hi;
-      for (size_t k = ka; k <= kb; k++) {
-        double f = (double)k * df;
-        if (fabs(f - centre) <= tol) {
-          p_comb += c->pw[k];
-          n_comb++;
-        }
+      /* k df - centre is monotone in k (rounding is monotone), so the bins
+       * within tol of the tooth form one run: find its ends with the scan's
+       * test, then add the run in increasing order as the scan did. */
+      while (ka <= kb && !(fabs((double)ka * df - centre) <= tol)) ka++;
+      while (kb >= ka && kb > 0 && !(fabs((double)kb * df - centre) <= tol)) kb--;
+      if (ka <= kb && fabs((double)kb * df - centre) <= tol) {
+        for (size_t k = ka; k <= kb; k++) p_comb += c->pw[k];
+        n_comb += kb - ka + 1;
       }
     }
   }

@@ -31,6 +31,7 @@
  * Cost: every window is an index range found by bisection, so the whole stage is
  * O(n log n) in the number of steps (plus O(T) one-second scan positions). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -102,19 +103,6 @@ static int running_span(const gb_result *r, double *t0, double *t1)
   return any;
 }
 
-/* First step with t_s >= t (steps are in time order): every window below is an
- * index range found by bisection, so each costs O(k log k) in its own k steps and
- * never rescans the table (a 24 h run has ~250 000 steps). */
-static size_t step_at(const gb_result *r, double t)
-{
-  size_t lo = 0, hi = r->n_steps;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (r->steps[mid].t_s < t) lo = mid + 1; else hi = mid;
-  }
-  return lo;
-}
-
 /* Scratch for the window statistics: one buffer of n_steps floats for the whole
  * finish stage instead of one allocation per window. */
 typedef struct ev_ctx {
@@ -124,13 +112,81 @@ typedef struct ev_ctx {
   const gb_result *r;
   float *buf;
   unsigned char *paced; /* is_paced of every step, computed once */
+  /* Bins of the time axis for step_at (NULL: plain bisection): key(t) (see
+   * step_key) is monotone in t, and bin_first[k] is the first step with
+   * key(t_s) >= k, k = 0..n_bin; so the first step at or after t lies in
+   * [bin_first[key(t)], bin_first[key(t) + 1]] (the whole table past the last
+   * bin), and the bisection starts from a few steps instead of all of them. */
+  uint32_t *bin_first;
+  size_t n_bin;
+  double bin_inv;
 } ev_ctx;
+
+/* key(t) of ev_ctx: 0 for t <= 0, floor(t bin_inv) capped at n_bin (monotone:
+ * the product and the truncation are). */
+static size_t step_key(const ev_ctx *c, double t)
+{
+  if (!(t > 0)) return 0;
+  double q = t * c->bin_inv;
+  return q >= (double)c->n_bin ? c->n_bin : (size_t)q;
+}
+
+/* Steps per bin of the step_at index: a bin is bisected in ~3 probes, and the
+ * table costs 4 / GB_EV_BIN_STEPS bytes per step. */
+#define GB_EV_BIN_STEPS 8
+
+/* Builds the step_at index when the steps are in time order with finite times
+ * (the bisection's precondition; otherwise step_at bisects all steps, as it
+ * would anyway). 0, or GB_ENOMEM. */
+static int step_index_build(ev_ctx *c)
+{
+  const gb_result *r = c->r;
+  const size_t n = r->n_steps;
+  c->bin_first = NULL;
+  c->n_bin = 0;
+  if (n < 4 * GB_EV_BIN_STEPS || n > UINT32_MAX) return 0;
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite(r->steps[i].t_s) || (i > 0 && !(r->steps[i].t_s >= r->steps[i - 1].t_s))) return 0;
+  const double last = r->steps[n - 1].t_s;
+  if (!(last > 0)) return 0;
+  const size_t n_bin = n / GB_EV_BIN_STEPS;
+  uint32_t *bf = malloc((n_bin + 1) * sizeof *bf);
+  if (!bf) return GB_ENOMEM;
+  c->n_bin = n_bin;
+  c->bin_inv = (double)n_bin / last;
+  size_t i = 0;
+  for (size_t k = 0; k <= n_bin; k++) {
+    while (i < n && step_key(c, r->steps[i].t_s) < k) i++;
+    bf[k] = (uint32_t)i;
+  }
+  c->bin_first = bf;
+  return 0;
+}
+
+/* First step with t_s >= t (steps are in time order): every window below is an
+ * index range found by bisection, so each costs O(k log k) in its own k steps and
+ * never rescans the table (a 24 h run has ~250 000 steps). */
+static size_t step_at(const ev_ctx *c, double t)
+{
+  const gb_result *r = c->r;
+  size_t lo = 0, hi = r->n_steps;
+  if (c->bin_first && t >= 0) {
+    size_t k = step_key(c, t);
+    lo = c->bin_first[k];
+    if (k < c->n_bin) hi = c->bin_first[k + 1];
+  }
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (r->steps[mid].t_s < t) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
 
 /* Median peak_g of (running) steps with t in [a, b). */
 static float median_peak(const ev_ctx *c, double a, double b, int running_only)
 {
   const gb_result *r = c->r;
-  size_t i0 = step_at(r, a), i1 = step_at(r, b), m = 0;
+  size_t i0 = step_at(c, a), i1 = step_at(c, b), m = 0;
   for (size_t i = i0; i < i1; i++)
     if (!running_only || is_running(&r->steps[i])) c->buf[m++] = r->steps[i].peak_g;
   return gb_rs_median(c->buf, m);
@@ -150,19 +206,26 @@ typedef struct med_win {
 
 static int win_counts(const gb_step *s) { return is_running(s) && isfinite(s->peak_g); }
 
+/* First position with !(v < x) (the partition point of the sorted window, so
+ * the same as any bisection's), without data-dependent branches: a window's
+ * peaks are noise to the branch predictor. */
 static size_t win_lower_bound(const med_win *w, float x)
 {
-  size_t lo = 0, hi = w->n;
-  while (lo < hi) {
-    size_t mid = lo + (hi - lo) / 2;
-    if (w->v[mid] < x) lo = mid + 1; else hi = mid;
+  if (w->n == 0) return 0;
+  const float *b = w->v;
+  size_t len = w->n;
+  while (len > 1) {
+    size_t half = len / 2;
+    b = b[half - 1] < x ? b + half : b;
+    len -= half;
   }
-  return lo;
+  return (size_t)(b - w->v) + (*b < x);
 }
 
-static void win_move(med_win *w, const gb_result *r, double a, double b)
+static void win_move(med_win *w, const ev_ctx *c, double a, double b)
 {
-  size_t j0 = step_at(r, a), j1 = step_at(r, b);
+  const gb_result *r = c->r;
+  size_t j0 = step_at(c, a), j1 = step_at(c, b);
   if (j1 < j0) j1 = j0;
   if (j0 >= w->i1 || j0 < w->i0 || j1 < w->i1) { /* disjoint or backwards: start afresh */
     w->n = 0;
@@ -199,7 +262,7 @@ static float win_median(const med_win *w)
 static float step_cadence(const ev_ctx *c, double a, double b, int running_only)
 {
   const gb_result *r = c->r;
-  size_t i0 = step_at(r, a), i1 = step_at(r, b);
+  size_t i0 = step_at(c, a), i1 = step_at(c, b);
   int mult = gb_rs_steps_per_contact(c->in);
   if (!running_only) return gb_rs_step_cadence(r->steps, i0, i1, GB_EV_MAX_GAP_S * 2, mult);
   /* running only: intervals between consecutive running steps */
@@ -257,7 +320,7 @@ static void median_se(const float *x, size_t m, float *scratch, double *med, dou
 static size_t intervals_in(const ev_ctx *c, double a, double b, int paced_only, double iv_ref)
 {
   const gb_result *r = c->r;
-  size_t i0 = step_at(r, a), i1 = step_at(r, b), m = 0;
+  size_t i0 = step_at(c, a), i1 = step_at(c, b), m = 0;
   double gap = 2 * GB_EV_MAX_GAP_S * gb_rs_steps_per_contact(c->in);
   for (size_t i = i0 + 1; i < i1; i++) {
     if (paced_only && !(is_paced(c, i - 1) && is_paced(c, i))) continue;
@@ -280,7 +343,7 @@ static size_t intervals_in(const ev_ctx *c, double a, double b, int paced_only, 
 static size_t pair_peaks_in(const ev_ctx *c, double a, double b, int paced_only)
 {
   const gb_result *r = c->r;
-  size_t i0 = step_at(r, a), i1 = step_at(r, b), m = 0;
+  size_t i0 = step_at(c, a), i1 = step_at(c, b), m = 0;
   for (size_t i = i0 + 1; i < i1; i++) {
     const gb_step *x = &r->steps[i - 1], *y = &r->steps[i];
     if (paced_only && !(is_paced(c, i - 1) && is_paced(c, i))) continue;
@@ -293,7 +356,7 @@ static size_t pair_peaks_in(const ev_ctx *c, double a, double b, int paced_only)
 static size_t peaks_in(const ev_ctx *c, double a, double b, int paced_only)
 {
   const gb_result *r = c->r;
-  size_t i0 = step_at(r, a), i1 = step_at(r, b), m = 0;
+  size_t i0 = step_at(c, a), i1 = step_at(c, b), m = 0;
   for (size_t i = i0; i < i1; i++)
     if ((!paced_only || is_paced(c, i)) && isfinite(r->steps[i].peak_g)) c->buf[m++] = r->steps[i].peak_g;
   return m;
@@ -350,7 +413,7 @@ static int ev_warmup(const ev_ctx *c, ev_list *l)
      from the bout labels, which a clipped or noisy stretch can flip */
   int mult = gb_rs_steps_per_contact(c->in);
   double walk = 0;
-  for (size_t i = step_at(r, m0) + 1; i < r->n_steps && r->steps[i].t_s < m1; i++) {
+  for (size_t i = step_at(c, m0) + 1; i < r->n_steps && r->steps[i].t_s < m1; i++) {
     double d = r->steps[i].t_s - r->steps[i - 1].t_s;
     if (!(d > 0 && d < 2 * GB_EV_MAX_GAP_S * mult && 60.0 * mult / d < p->running_min_spm)) continue;
     int missed = 0;
@@ -367,7 +430,7 @@ static int ev_warmup(const ev_ctx *c, ev_list *l)
      few contacts); a part with too few contacts is not judged (no contacts is no
      evidence of a low intensity) */
   double pct = INFINITY;
-  size_t n_w = step_at(r, tm + W) - step_at(r, tm);
+  size_t n_w = step_at(c, tm + W) - step_at(c, tm);
   int parts = (int)(n_w / GB_EV_WARMUP_PART_N);
   parts = parts < 1 ? 1 : parts > GB_EV_WARMUP_PARTS ? GB_EV_WARMUP_PARTS : parts;
   for (int k = 0; k < parts; k++) {
@@ -393,14 +456,15 @@ static int ev_warmup(const ev_ctx *c, ev_list *l)
  * step-to-step scatter explains (Welch z ≥ 3 on the running peak_g), and both
  * levels are steady (CV ≤ risk impact_cv_max): on rough ground single hard steps
  * must not read as a surge. */
-static int impact_jump_clear(const gb_result *r, double cv_max, double a0, double a1, double b0,
+static int impact_jump_clear(const ev_ctx *c, double cv_max, double a0, double a1, double b0,
                              double b1)
 {
+  const gb_result *r = c->r;
   double s[2] = {0, 0}, ss[2] = {0, 0};
   size_t n[2] = {0, 0};
   /* [a0, a1) and [b0, b1) are disjoint and in time order: scan only their steps */
-  size_t i_end = step_at(r, b1);
-  for (size_t i = step_at(r, a0); i < i_end; i++) {
+  size_t i_end = step_at(c, b1);
+  for (size_t i = step_at(c, a0); i < i_end; i++) {
     const gb_step *st = &r->steps[i];
     if (!is_running(st) || !isfinite(st->peak_g)) continue;
     int k = st->t_s >= a0 && st->t_s < a1 ? 0 : st->t_s >= b0 && st->t_s < b1 ? 1 : -1;
@@ -515,12 +579,12 @@ static int ev_surge(const ev_ctx *c, ev_list *l)
     }
     /* impact: baseline [t − 3W, t − W] (level: its last W), new level [t, t + W] */
     if (rise == 0 && running_through(r, t - 3 * W, t + W)) {
-      win_move(&w_new, r, t, t + W);
-      win_move(&w_base, r, t - 2 * W, t - W);
+      win_move(&w_new, c, t, t + W);
+      win_move(&w_base, c, t - 2 * W, t - W);
       float i1 = win_median(&w_new), i0 = win_median(&w_base);
       double rimp = isfinite(i1) && isfinite(i0) && i0 > 0 ? 100.0 * (i1 / i0 - 1.0) : 0;
       if (rimp >= GB_EV_SURGE_IMPACT_PCT &&
-          impact_jump_clear(r, c->risk->impact_cv_max, t - 2 * W, t - W, t, t + W)) {
+          impact_jump_clear(c, c->risk->impact_cv_max, t - 2 * W, t - W, t, t + W)) {
         float b0 = median_peak(c, t - 3 * W, t - 2 * W, 1);
         float a0 = median_peak(c, t, t + 0.5 * W, 1), a1 = median_peak(c, t + 0.5 * W, t + W, 1);
         double jump = (double)i1 - i0;
@@ -772,8 +836,8 @@ int gb_events_compute(const gb_analysis_params *p, const gb_risk_params *risk,
     risk = &defaults.risk;
   }
   ev_ctx c = {p, in, risk, r, malloc((r->n_steps ? r->n_steps : 1) * sizeof(float)),
-              malloc(r->n_steps ? r->n_steps : 1)};
-  if (!c.buf || !c.paced) {
+              malloc(r->n_steps ? r->n_steps : 1), NULL, 0, 0};
+  if (!c.buf || !c.paced || step_index_build(&c) != 0) {
     free(c.buf);
     free(c.paced);
     return GB_ENOMEM;
@@ -790,6 +854,7 @@ int gb_events_compute(const gb_analysis_params *p, const gb_risk_params *risk,
   if (!rc) rc = ev_lean(&c, lean, n_lean, &l);
   free(c.buf);
   free(c.paced);
+  free(c.bin_first);
   if (rc) {
     free(l.v);
     return rc;

@@ -197,3 +197,49 @@ float gb_kth_nonneg_f(const float *x, size_t n, size_t k, float *below)
   }
   return kth;
 }
+
+/* Total-order key of a float's bits: negative values reversed below the
+ * positive ones (-0 just below +0), as unsigned integers. */
+static uint32_t f2key(uint32_t u) { return u ^ ((uint32_t)((int32_t)u >> 31) | 0x80000000u); }
+static uint32_t key2u(uint32_t k) { return k & 0x80000000u ? k & 0x7fffffffu : ~k; }
+static uint32_t is_finite_u(uint32_t u) { return (u & 0x7f800000u) != 0x7f800000u; }
+
+size_t gb_count_finite_f(const float *x, size_t n)
+{
+  size_t m = 0;
+  for (size_t i = 0; i < n; i++) m += is_finite_u(f2u(x[i]));
+  return m;
+}
+
+void gb_kth_finite_f(const float *x, size_t n, size_t k, float *kth, float *next)
+{
+  uint32_t prefix = 0, mask = 0;
+  size_t kk = k;
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    uint32_t cnt[256] = {0};
+    for (size_t i = 0; i < n; i++) {
+      uint32_t u = f2u(x[i]), key = f2key(u);
+      cnt[(key >> shift) & 255u] += is_finite_u(u) & ((key & mask) == prefix);
+    }
+    uint32_t b = 0;
+    size_t acc = 0;
+    while (b < 255u && acc + cnt[b] <= kk) acc += cnt[b++];
+    kk -= acc;
+    prefix |= b << shift;
+    mask |= 255u << shift;
+  }
+  /* the (k+1)-th: the k-th again when more than k + 1 keys are <= it, else
+     the smallest key above it (none: the k-th) */
+  size_t n_le = 0;
+  uint32_t above = UINT32_MAX;
+  for (size_t i = 0; i < n; i++) {
+    uint32_t u = f2u(x[i]), key = f2key(u), fin = is_finite_u(u);
+    n_le += fin & (key <= prefix);
+    uint32_t cand = fin && key > prefix ? key : UINT32_MAX;
+    above = cand < above ? cand : above;
+  }
+  uint32_t nk = n_le > k + 1 || above == UINT32_MAX ? prefix : above;
+  uint32_t ku = key2u(prefix), nu = key2u(nk);
+  memcpy(kth, &ku, sizeof *kth);
+  memcpy(next, &nu, sizeof *next);
+}

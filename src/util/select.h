@@ -19,6 +19,16 @@ void gb_select_d(double *v, size_t n, size_t k);
  * (k-1)-th smallest when k > 0 (for the median of an even count). */
 float gb_kth_nonneg_f(const float *x, size_t n, size_t k, float *below);
 
+/* Number of finite values in x[0..n). */
+size_t gb_count_finite_f(const float *x, size_t n);
+/* The k-th and (k+1)-th smallest of the finite values of x[0..n) (k < their
+ * count; *next = the k-th when k is the last) without reordering or copying x:
+ * a radix select on the bits mapped to a total order (negatives reversed below
+ * the positives), four counting passes and one more for *next. Equal to a
+ * comparison select's values except that -0 sorts below +0 (callers that must
+ * match one bit for bit recheck a zero result). */
+void gb_kth_finite_f(const float *x, size_t n, size_t k, float *kth, float *next);
+
 /* Median of v[0..n) (mean of the two middle values for an even n), reordering v;
  * NaN when n is 0. Equal to the median of a sorted copy, bit for bit. */
 double gb_median_d_inplace(double *v, size_t n);

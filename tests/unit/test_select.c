@@ -122,6 +122,44 @@ static void test_kth_nonneg(void **state)
     }
 }
 
+/* gb_kth_finite_f against a sorted copy of the finite values: signed values,
+ * duplicates, a wide range, with NaN and infinities mixed in (ignored). */
+static void test_kth_finite(void **state)
+{
+  (void)state;
+  const size_t sizes[] = {1, 2, 3, 16, 17, 100, 501, 5000};
+  for (int kind = 0; kind < 4; kind++)
+    for (size_t j = 0; j < sizeof sizes / sizeof *sizes; j++) {
+      size_t n = sizes[j];
+      float *x = malloc(n * sizeof *x), *keep = malloc(n * sizeof *keep);
+      double *sd = malloc(n * sizeof *sd);
+      assert_true(x && keep && sd);
+      size_t m = 0;
+      for (size_t i = 0; i < n; i++) {
+        uint64_t u = next_u64();
+        x[i] = kind == 0 ? (float)((double)(u >> 11) * 0x1p-53) * 6.0f - 3.0f /* [-3, 3) */
+             : kind == 1 ? (float)((int)(u % 5) - 2) * 0.5f                    /* -1 .. 1 */
+             : kind == 2 ? (float)ldexp((double)((int)(u % 2001) - 1000), (int)(u >> 60) - 20)
+                         : (float)(u % 7) - 3.0f;
+        if (kind == 3 && u % 11 == 0) x[i] = u % 2 ? NAN : (u % 3 ? INFINITY : -INFINITY);
+        if (isfinite(x[i])) sd[m++] = x[i];
+      }
+      memcpy(keep, x, n * sizeof *x);
+      assert_int_equal(gb_count_finite_f(x, n), m);
+      qsort(sd, m, sizeof *sd, cmp_d);
+      for (size_t k = 0; k < m; k += m > 600 ? 37 : 1) {
+        float v = -99.0f, nx = -99.0f;
+        gb_kth_finite_f(x, n, k, &v, &nx);
+        assert_true(v == (float)sd[k]);
+        assert_true(nx == (float)sd[k + 1 < m ? k + 1 : k]);
+      }
+      assert_memory_equal(x, keep, n * sizeof *x); /* x is left as it was */
+      free(x);
+      free(keep);
+      free(sd);
+    }
+}
+
 static void test_select_matches_sort(void **state)
 {
   (void)state;
@@ -135,6 +173,7 @@ static void test_select_matches_sort(void **state)
 int main(void)
 {
   const struct CMUnitTest tests[] = {cmocka_unit_test(test_select_matches_sort),
-                                     cmocka_unit_test(test_kth_nonneg)};
+                                     cmocka_unit_test(test_kth_nonneg),
+                                     cmocka_unit_test(test_kth_finite)};
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
