@@ -91,9 +91,15 @@ static double tracker_hint(const gbt_signal *s, double t)
   return 60.0 / iv[n / 2];
 }
 
-/* Runs the contact detector over s (sacrum, one channel) in blocks of `block`
- * samples with the tracker's hint; returns the contact times (caller frees). */
-static double *detect(const gbt_signal *s, double fs, size_t block, int use_hint, size_t *n_out)
+/* The cadence hint a test gives the detector at time t s (ctx: the test's own
+ * parameters); 0 = none. */
+typedef double (*hint_fn)(const gbt_signal *s, double t, const void *ctx);
+
+/* Runs the contact detector over x (sacrum, one channel; raw samples r) of s in
+ * blocks of `block` samples with hint(s, t, ctx) (hint NULL: none); returns the
+ * contact times (caller frees). */
+static double *run_detector(const gbt_signal *s, const float *x, const float *r, double fs, size_t block,
+                            hint_fn hint, const void *ctx, size_t *n_out)
 {
   gb_analysis_params p = params();
   gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
@@ -102,7 +108,7 @@ static double *detect(const gbt_signal *s, double fs, size_t block, int use_hint
   for (size_t i = 0; i < s->n; i += block) {
     size_t m = i + block < s->n ? block : s->n - i;
     double t = (double)i / fs;
-    assert_int_equal(gb_contacts_push(c, s->vert + i, s->vert + i, s->frames + i, m, t, use_hint ? tracker_hint(s, t) : 0), 0);
+    assert_int_equal(gb_contacts_push(c, x + i, x + i, r + i, m, t, hint ? hint(s, t, ctx) : 0), 0);
   }
   gb_step *st = NULL;
   size_t n = 0;
@@ -114,6 +120,31 @@ static double *detect(const gbt_signal *s, double fs, size_t block, int use_hint
   free(st);
   *n_out = n;
   return t;
+}
+
+static double tracker_hint_fn(const gbt_signal *s, double t, const void *ctx)
+{
+  (void)ctx;
+  return tracker_hint(s, t);
+}
+
+/* A hint of 60/T steps/min while t lies in [from, to), 0 elsewhere: a tracker's
+ * estimate of a steady walk, from its first confident window on. */
+typedef struct steady_hint {
+  double spm, from, to;
+} steady_hint;
+
+static double steady_hint_fn(const gbt_signal *s, double t, const void *ctx)
+{
+  (void)s;
+  const steady_hint *h = ctx;
+  return t >= h->from && t < h->to ? h->spm : 0;
+}
+
+/* The detector over s with the tracker's hint (or none), in blocks of `block`. */
+static double *detect(const gbt_signal *s, double fs, size_t block, int use_hint, size_t *n_out)
+{
+  return run_detector(s, s->vert, s->frames, fs, block, use_hint ? tracker_hint_fn : NULL, NULL, n_out);
 }
 
 /* still 3 s, one small first step, walk 20 s at CAD, still 3 s */
@@ -301,24 +332,11 @@ static void test_hump_before_the_loading_rise(void **state)
     uint64_t nz = 11;
     for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
     s.frames = s.vert;
-    gb_analysis_params p = params();
-    gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
-    gb_contacts *c = gb_contacts_create(&p, &in);
-    assert_non_null(c);
-    size_t blk = (size_t)(fs / 4);
-    for (size_t i = 0; i < s.n; i += blk) {
-      size_t m = i + blk < s.n ? blk : s.n - i;
-      double ti = (double)i / fs;
-      double hint = ti > t_walk0 + 4 ? 60.0 / T : 0; /* a tracker's first estimate */
-      assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, ti, hint), 0);
-    }
-    gb_step *st = NULL;
+    /* a tracker's first estimate, 4 s into the walk (the hint starts just after
+       t_walk0 + 4: the first block past it) */
+    const steady_hint h = {60.0 / T, nextafter(t_walk0 + 4, INFINITY), INFINITY};
     size_t n = 0;
-    assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
-    gb_contacts_free(c);
-    double *d = malloc((n + 1) * sizeof(double)), err[128];
-    assert_non_null(d);
-    for (size_t i = 0; i < n; i++) d[i] = st[i].t_s;
+    double *d = run_detector(&s, s.vert, s.vert, fs, (size_t)(fs / 4), steady_hint_fn, &h, &n), err[128];
     size_t ne = 0, beyond = 0;
     for (size_t i = 0; i < s.n_steps && ne < 128; i++) {
       if (s.steps[i].t_s < t_walk0 + 5.3) continue; /* once the rhythm is known */
@@ -339,7 +357,6 @@ static void test_hump_before_the_loading_rise(void **state)
     assert_true(err[ne / 2] <= 0.010);
     assert_int_equal(n, s.n_steps);
     free(d);
-    free(st);
     s.frames = NULL;
     gbt_free(&s);
   }
@@ -382,28 +399,16 @@ static void test_hump_of_previous_step_does_not_hide_the_next(void **state)
     }
     uint64_t nz = 3;
     for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
-    gb_config cfg;
-    gb_config_defaults(&cfg);
-    gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
-    gb_contacts *c = gb_contacts_create(&cfg.analysis, &in);
-    assert_non_null(c);
-    size_t blk = (size_t)(fs / 4);
-    for (size_t i = 0; i < s.n; i += blk) {
-      size_t m = i + blk < s.n ? blk : s.n - i;
-      double ti = (double)i / fs;
-      assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, ti, ti > t0 + 4 ? 60.0 / T : 0), 0);
-    }
-    gb_step *st = NULL;
+    const steady_hint h = {60.0 / T, nextafter(t0 + 4, INFINITY), INFINITY};
     size_t n = 0;
-    assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
-    gb_contacts_free(c);
+    double *all = run_detector(&s, s.vert, s.vert, fs, (size_t)(fs / 4), steady_hint_fn, &h, &n);
     double *d = malloc((n + 1) * sizeof(double)), *tt = malloc(s.n_steps * sizeof(double));
     /* scored once the rhythm is known (the hint, 4 s into the walk; 8.3 s lies
        between two steps): before it the expected interval is the detector's
        shortest and the second humps are steps of their own */
     size_t nd = 0, nt = 0;
     for (size_t i = 0; i < n; i++)
-      if (st[i].t_s >= t0 + 5.3 - 0.025) d[nd++] = st[i].t_s;
+      if (all[i] >= t0 + 5.3 - 0.025) d[nd++] = all[i];
     for (size_t i = 0; i < s.n_steps; i++)
       if (s.steps[i].t_s >= t0 + 5.3) tt[nt++] = s.steps[i].t_s;
     double r, p, f1 = gbt_f1(d, nd, tt, nt, 0.025, &r, &p);
@@ -412,7 +417,7 @@ static void test_hump_of_previous_step_does_not_hide_the_next(void **state)
     assert_true(f1 >= 0.98);
     free(d);
     free(tt);
-    free(st);
+    free(all);
     gbt_free(&s);
   }
 }
@@ -466,28 +471,16 @@ static void uturn_signal(double fs, gbt_signal *s, double *t_u0, double *t_u1)
  * blocks with the tracker's hint, silent (0) from the start of the turn t_u0 until
  * 3 s after its end t_u1 (a tracker loses its confidence on irregular steps and
  * needs a few regular ones back). */
+static double uturn_hint(const gbt_signal *s, double t, const void *ctx)
+{
+  const double *u = ctx; /* t_u0, t_u1 */
+  return t >= u[0] && t < u[1] + 3 ? 0 : tracker_hint(s, t);
+}
+
 static double *detect_x(const gbt_signal *s, const float *x, double fs, double t_u0, double t_u1, size_t *n_out)
 {
-  gb_analysis_params p = params();
-  gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
-  gb_contacts *c = gb_contacts_create(&p, &in);
-  assert_non_null(c);
-  size_t blk = (size_t)(fs / 4);
-  for (size_t i = 0; i < s->n; i += blk) {
-    size_t m = i + blk < s->n ? blk : s->n - i;
-    double t = (double)i / fs, hint = t >= t_u0 && t < t_u1 + 3 ? 0 : tracker_hint(s, t);
-    assert_int_equal(gb_contacts_push(c, x + i, x + i, x + i, m, t, hint), 0);
-  }
-  gb_step *st = NULL;
-  size_t n = 0;
-  assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
-  gb_contacts_free(c);
-  double *t = malloc((n + 1) * sizeof(double));
-  assert_non_null(t);
-  for (size_t i = 0; i < n; i++) t[i] = st[i].t_s;
-  free(st);
-  *n_out = n;
-  return t;
+  const double u[2] = {t_u0, t_u1};
+  return run_detector(s, x, x, fs, (size_t)(fs / 4), uturn_hint, u, n_out);
 }
 
 static void test_uturn_last_bits(void **state)
@@ -567,6 +560,11 @@ static void faint_signal(double fs, double T, const double *A, int n_st, double 
   s->frames = NULL;
 }
 
+static double tracker_until(const gbt_signal *s, double t, const void *ctx)
+{
+  return t < *(const double *)ctx ? tracker_hint(s, t) : 0;
+}
+
 static void test_faint_step_in_a_slow_walk(void **state)
 {
   (void)state;
@@ -578,20 +576,9 @@ static void test_faint_step_in_a_slow_walk(void **state)
     gbt_signal s;
     faint_signal(fs, T, A, 24, low, 8, A_f, 2.0, &s, &t_end);
     assert_true(1 - low + A_f < 1.05 && 1 - low + A_f > 1.0); /* under the walking floor, above 1 g */
-    gb_analysis_params p = params();
-    gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
-    gb_contacts *c = gb_contacts_create(&p, &in);
-    assert_non_null(c);
-    size_t blk = (size_t)(fs / 4);
-    for (size_t i = 0; i < s.n; i += blk) {
-      size_t m = i + blk < s.n ? blk : s.n - i;
-      double t = (double)i / fs, hint = t < t_end + 1 ? tracker_hint(&s, t) : 0; /* silent once standing */
-      assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, t, hint), 0);
-    }
-    gb_step *st = NULL;
+    const double until = t_end + 1; /* the tracker falls silent once standing */
     size_t n = 0;
-    assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
-    gb_contacts_free(c);
+    double *all = run_detector(&s, s.vert, s.vert, fs, (size_t)(fs / 4), tracker_until, &until, &n);
     double *d = malloc((n + 1) * sizeof(double)), *tt = malloc(s.n_steps * sizeof(double));
     assert_non_null(d);
     assert_non_null(tt);
@@ -599,8 +586,8 @@ static void test_faint_step_in_a_slow_walk(void **state)
        walk is under the 0.2 g floor, so its first steps wait for the cadence) */
     size_t after = 0, faint_found = 0, nd = 0, nt = 0;
     for (size_t i = 0; i < n; i++) {
-      after += st[i].t_s > t_end;
-      if (st[i].t_s >= 5.0 - 0.1) d[nd++] = st[i].t_s;
+      after += all[i] > t_end;
+      if (all[i] >= 5.0 - 0.1) d[nd++] = all[i];
     }
     for (size_t i = 0; i < s.n_steps; i++) {
       if (s.steps[i].t_s < 5.0) continue;
@@ -617,7 +604,7 @@ static void test_faint_step_in_a_slow_walk(void **state)
     assert_int_equal(after, 0);
     free(d);
     free(tt);
-    free(st);
+    free(all);
     gbt_free(&s);
   }
 }
@@ -629,6 +616,14 @@ static void test_faint_step_in_a_slow_walk(void **state)
  * every step then single support (a negative half sine of the same area to the
  * end of the step, so the step averages 1 g); still 3 s before and after; noise
  * 0.01 g. */
+/* A tracker's hint: from 4 s into the walk, 5 s late after the slow-down at *ctx s. */
+static double slow_down_hint(const gbt_signal *s, double t, const void *ctx)
+{
+  (void)s;
+  double t_slow = *(const double *)ctx;
+  return t < 7 ? 0 : t < t_slow + 5 ? 120 : 60 / 0.7;
+}
+
 static void test_two_humps_through_a_slow_down(void **state)
 {
   (void)state;
@@ -661,25 +656,8 @@ static void test_two_humps_through_a_slow_down(void **state)
     }
     uint64_t nz = 5;
     for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
-    gb_analysis_params p = params();
-    gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
-    gb_contacts *c = gb_contacts_create(&p, &in);
-    assert_non_null(c);
-    size_t blk = (size_t)(fs / 4);
-    for (size_t i = 0; i < s.n; i += blk) {
-      size_t m = i + blk < s.n ? blk : s.n - i;
-      double ti = (double)i / fs;
-      /* a tracker's hint: from 4 s into the walk, 5 s late after the slow-down */
-      double hint = ti < 7 ? 0 : ti < t_slow + 5 ? 120 : 60 / 0.7;
-      assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, ti, hint), 0);
-    }
-    gb_step *st = NULL;
     size_t n = 0;
-    assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
-    gb_contacts_free(c);
-    double *d = malloc((n + 1) * sizeof(double));
-    assert_non_null(d);
-    for (size_t i = 0; i < n; i++) d[i] = st[i].t_s;
+    double *d = run_detector(&s, s.vert, s.vert, fs, (size_t)(fs / 4), slow_down_hint, &t_slow, &n);
     size_t scored = 0, beyond = 0;
     double worst = 0;
     for (size_t i = 0; i < s.n_steps; i++) {
@@ -695,7 +673,6 @@ static void test_two_humps_through_a_slow_down(void **state)
     assert_int_equal(beyond, 0);
     assert_int_equal(n, s.n_steps);
     free(d);
-    free(st);
     gbt_free(&s);
   }
 }
@@ -717,6 +694,29 @@ static double two_hump_step(double x, double T)
   return -B * sin(M_PI * (x - 0.27) / (T - 0.27));
 }
 
+/* A steady walk of one-channel sacrum steps: still until t_w0, steps of period T
+ * drawn by shape(x, T) (g above 1 g at x s after the IC) while a whole step fits
+ * before t_w1 (at most 64), still 3 s; 1 g plus 0.01 g of white noise (seed).
+ * Truth: each step's IC, with peak_g. */
+static void steady_walk(gbt_signal *s, double fs, double T, double t_w0, double t_w1,
+                        double (*shape)(double x, double T), double peak_g, uint64_t seed)
+{
+  memset(s, 0, sizeof *s);
+  s->channels = 1;
+  s->steps = calloc(64, sizeof(gbt_truth_step));
+  assert_non_null(s->steps);
+  s->n = (size_t)((t_w1 + 3) * fs);
+  s->vert = calloc(s->n, sizeof(float));
+  assert_non_null(s->vert);
+  int k = 0;
+  for (double t = t_w0; t + T <= t_w1 + 1e-9 && k < 64; t += T, k++) {
+    for (size_t i = (size_t)ceil(t * fs); i < s->n && (double)i / fs < t + T; i++)
+      s->vert[i] += (float)shape((double)i / fs - t, T);
+    s->steps[s->n_steps++] = (gbt_truth_step){t, 0, peak_g, 0, GBT_WALK, k % 2, 0};
+  }
+  for (size_t i = 0; i < s->n; i++) s->vert[i] += 1.0f + (float)(0.01 * gbt_randn(&seed));
+}
+
 /* A walk whose every step has two humps, the second the taller, from its first
  * step: still 3 s, 30 s of steps of period T, still 3 s; noise 0.01 g; the
  * cadence hint from 4 s into the walk. No single-humped step ever tells the
@@ -734,38 +734,10 @@ static void test_every_step_two_humped(void **state)
     for (int pi = 0; pi < 2; pi++) {
       double fs = rates[ri], T = periods[pi], t_w0 = 3, t_w1 = 33;
       gbt_signal s;
-      memset(&s, 0, sizeof s);
-      s.channels = 1;
-      s.steps = calloc(64, sizeof(gbt_truth_step));
-      assert_non_null(s.steps);
-      s.n = (size_t)((t_w1 + 3) * fs);
-      s.vert = calloc(s.n, sizeof(float));
-      assert_non_null(s.vert);
-      int k = 0;
-      for (double t = t_w0; t + T <= t_w1 + 1e-9 && k < 64; t += T, k++) {
-        for (size_t i = (size_t)ceil(t * fs); i < s.n && (double)i / fs < t + T; i++)
-          s.vert[i] += (float)two_hump_step((double)i / fs - t, T);
-        s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 1.25, 0, GBT_WALK, k % 2, 0};
-      }
-      uint64_t nz = 17;
-      for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
-      gb_analysis_params p = params();
-      gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
-      gb_contacts *c = gb_contacts_create(&p, &in);
-      assert_non_null(c);
-      size_t blk = (size_t)(fs / 4);
-      for (size_t i = 0; i < s.n; i += blk) {
-        size_t m = i + blk < s.n ? blk : s.n - i;
-        double ti = (double)i / fs, hint = ti >= t_w0 + 4 && ti < t_w1 ? 60.0 / T : 0;
-        assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, ti, hint), 0);
-      }
-      gb_step *st = NULL;
+      steady_walk(&s, fs, T, t_w0, t_w1, two_hump_step, 1.25, 17);
+      const steady_hint h = {60.0 / T, t_w0 + 4, t_w1};
       size_t n = 0;
-      assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
-      gb_contacts_free(c);
-      double *d = malloc((n + 1) * sizeof(double));
-      assert_non_null(d);
-      for (size_t i = 0; i < n; i++) d[i] = st[i].t_s;
+      double *d = run_detector(&s, s.vert, s.vert, fs, (size_t)(fs / 4), steady_hint_fn, &h, &n);
       size_t scored = 0, beyond = 0;
       double worst = 0;
       for (size_t i = 0; i < s.n_steps; i++) {
@@ -782,7 +754,6 @@ static void test_every_step_two_humped(void **state)
       assert_int_equal(beyond, 0);
       assert_int_equal(n, s.n_steps);
       free(d);
-      free(st);
       gbt_free(&s);
     }
 }
@@ -822,38 +793,10 @@ static void test_push_off_wave_then_dip_before_each_step(void **state)
     for (int pi = 0; pi < 2; pi++) {
       double fs = rates[ri], T = periods[pi], t_w0 = 3, t_w1 = 33;
       gbt_signal s;
-      memset(&s, 0, sizeof s);
-      s.channels = 1;
-      s.steps = calloc(64, sizeof(gbt_truth_step));
-      assert_non_null(s.steps);
-      s.n = (size_t)((t_w1 + 3) * fs);
-      s.vert = calloc(s.n, sizeof(float));
-      assert_non_null(s.vert);
-      int k = 0;
-      for (double t = t_w0; t + T <= t_w1 + 1e-9 && k < 64; t += T, k++) {
-        for (size_t i = (size_t)ceil(t * fs); i < s.n && (double)i / fs < t + T; i++)
-          s.vert[i] += (float)push_off_step((double)i / fs - t, T);
-        s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 1.22, 0, GBT_WALK, k % 2, 0};
-      }
-      uint64_t nz = 29;
-      for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
-      gb_analysis_params p = params();
-      gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};
-      gb_contacts *c = gb_contacts_create(&p, &in);
-      assert_non_null(c);
-      size_t blk = (size_t)(fs / 4);
-      for (size_t i = 0; i < s.n; i += blk) {
-        size_t m = i + blk < s.n ? blk : s.n - i;
-        double ti = (double)i / fs, hint = ti >= t_w0 + 4 && ti < t_w1 ? 60.0 / T : 0;
-        assert_int_equal(gb_contacts_push(c, s.vert + i, s.vert + i, s.vert + i, m, ti, hint), 0);
-      }
-      gb_step *st = NULL;
+      steady_walk(&s, fs, T, t_w0, t_w1, push_off_step, 1.22, 29);
+      const steady_hint h = {60.0 / T, t_w0 + 4, t_w1};
       size_t n = 0;
-      assert_int_equal(gb_contacts_finish(c, &st, &n), 0);
-      gb_contacts_free(c);
-      double *d = malloc((n + 1) * sizeof(double));
-      assert_non_null(d);
-      for (size_t i = 0; i < n; i++) d[i] = st[i].t_s;
+      double *d = run_detector(&s, s.vert, s.vert, fs, (size_t)(fs / 4), steady_hint_fn, &h, &n);
       /* scored from 5 s into the walk (before the rhythm the detector's window is
          the shortest step and the push-off waves are contacts of their own) to 1 s
          before its end (the last step's push-off, with no heel strike after it) */
@@ -881,7 +824,6 @@ static void test_push_off_wave_then_dip_before_each_step(void **state)
       free(tt);
       free(dd);
       free(d);
-      free(st);
       gbt_free(&s);
     }
 }
