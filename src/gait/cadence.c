@@ -336,6 +336,19 @@ static size_t argmax_first(const double *x, size_t n, double *best)
   return bi;
 }
 
+/* Energy half way between the comb's teeth (k - 1/2) f0 over the energy on them
+ * k f0, weights 1/k; the in-between positions below half the lowest fundamental
+ * searched (f_lo) are left out. 0 when the teeth hold nothing. */
+static double subharm_ratio(const spec *s, double f0, double f_lo)
+{
+  double teeth = 0, sub = 0;
+  for (int k = 1; k <= GB_COMB_K && k * f0 <= s->fmax; k++) {
+    teeth += env_at(s, k * f0) / k;
+    if ((k - 0.5) * f0 >= 0.5 * f_lo) sub += env_at(s, (k - 0.5) * f0) / k;
+  }
+  return teeth > 0 ? sub / teeth : 0;
+}
+
 /* env[k] = max(0, pw[k-half .. k+half] clipped to [0, nb)) for k < n_env, by
  * doubling (a sparse table: windows of 2^j bins from windows of 2^(j-1)), so the
  * cost per bin is log2 of the width instead of the width. Max is exact, so the
@@ -488,12 +501,7 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
   e->fundamental_hz = f0r;
 
   /* 2. is there a periodicity at F0/2 (left and right steps differ)? */
-  double teeth = 0, sub = 0;
-  for (int k = 1; k <= GB_COMB_K && k * f0r <= s.fmax; k++) {
-    teeth += env_at(&s, k * f0r) / k;
-    if ((k - 0.5) * f0r >= 0.5 * f_lo) sub += env_at(&s, (k - 0.5) * f0r) / k;
-  }
-  e->subharm_ratio = teeth > 0 ? sub / teeth : 0;
+  e->subharm_ratio = subharm_ratio(&s, f0r, f_lo);
 
   /* 3. step or stride? */
   const int trunk_walk = (c->loc == GB_LOC_SACRUM || c->loc == GB_LOC_TRUNK) && e->sd_g < GB_RUN_SD_G;
@@ -508,12 +516,7 @@ int gb_cadence_window(gb_cadence *c, const float *x, size_t n, gb_cadence_est *e
     f0r = refine(&s, 0.5 * f0r, (size_t)ceil(pf), &p_half);
     p_f0 = p_half;
     e->fundamental_hz = f0r;
-    double t2 = 0, s2 = 0;
-    for (int k = 1; k <= GB_COMB_K && k * f0r <= s.fmax; k++) {
-      t2 += env_at(&s, k * f0r) / k;
-      if ((k - 0.5) * f0r >= 0.5 * f_lo) s2 += env_at(&s, (k - 0.5) * f0r) / k;
-    }
-    e->subharm_ratio = t2 > 0 ? s2 / t2 : 0;
+    e->subharm_ratio = subharm_ratio(&s, f0r, f_lo);
   }
   double ca = 60.0 * f0r, cb = 120.0 * f0r;
   int in_a = ca >= c->p.cadence_min_spm && ca <= c->p.cadence_max_spm;
