@@ -43,7 +43,7 @@ else
   BUILD=build
   scripts/build.sh >/dev/null || fail "build"
 fi
-GB=$PWD/$BUILD/gaitbatch
+GB=$(cd "$BUILD" && pwd)/gaitbatch   # BUILD may be relative or absolute
 DATA=$BUILD/bench-data${quick:+-quick}
 OUT=$BUILD/bench-out
 mkdir -p "$DATA" "$OUT"
