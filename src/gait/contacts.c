@@ -1004,6 +1004,8 @@ int gb_contacts_finish(gb_contacts *c, gb_step **steps, size_t *n_steps)
     if (tail_contact(c) < 0) return GB_ENOMEM;
   }
   if (c->unilateral) drop_other_leg(c->steps, &c->n_steps);
+  if (c->trunk && gb_ct_walk_drop_fast(c->steps, &c->n_steps, c->walk_gap_s / GB_CT_WALK_GAP_STEPS) < 0)
+    return GB_ENOMEM;
   /* the table grew by doubling: return the unused capacity (up to half of it, more
    * after drop_other_leg) before the result is held through events and report writing */
   if (c->n_steps > 0 && c->n_steps < c->cap_steps) {

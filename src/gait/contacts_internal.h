@@ -110,4 +110,8 @@ static inline int gb_ct_walk_faint_possible(const gb_contacts *c) { return c->tr
  * widened by a sample each side; 0 when it accepts none (contacts_walk.c). */
 int gb_ct_walk_faint_window(const gb_contacts *c, uint64_t *lo, uint64_t *hi);
 
+/* Drops the weaker of two trunk walking contacts closer than the shortest walking
+ * step inside a walking rhythm (contacts_walk.c); max_step_s: slowest step searched. */
+int gb_ct_walk_drop_fast(gb_step *s, size_t *n, double max_step_s); /* -1: out of memory */
+
 #endif

@@ -4,6 +4,7 @@
  * detector state is in contacts_internal.h. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "gait/contacts_internal.h"
 
@@ -16,6 +17,10 @@
                                      cycle being two steps. A heel strike's transient peaks
                                      within it; a hump that rises for longer is a loading
                                      or push-off wave (hump_kind) */
+
+#define GB_CT_WALK_RHYTHM_N 5   /* steps each side whose intervals give the local walking
+                                     rhythm in gb_ct_walk_drop_fast (~3 s of walking: a median
+                                     over 10 intervals ignores one odd step) */
 
 /* Initial contact of a walking step seen from the trunk, in samples (fractional):
  * the steepest point of the loading rise that ends at the smoothed peak k, searched
@@ -302,4 +307,87 @@ int gb_ct_walk_faint_window(const gb_contacts *c, uint64_t *lo, uint64_t *hi)
   *lo = c->last_k + (uint64_t)floor(a) - (a >= 1.0 ? 1 : 0);
   *hi = c->last_k + (uint64_t)ceil(b) + 1;
   return 1;
+}
+
+static int cmp_dbl(const void *a, const void *b)
+{
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Median of the step intervals (at most max_step_s: longer ones are pauses) within
+ * GB_CT_WALK_RHYTHM_N steps of step i, or 0 when fewer than 3. */
+static double local_rhythm(const gb_step *s, size_t m, size_t i, double max_step_s)
+{
+  double buf[2 * GB_CT_WALK_RHYTHM_N + 1];
+  size_t j0 = i > GB_CT_WALK_RHYTHM_N ? i - GB_CT_WALK_RHYTHM_N : 1;
+  size_t j1 = i + GB_CT_WALK_RHYTHM_N < m ? i + GB_CT_WALK_RHYTHM_N : m - 1, nb = 0;
+  for (size_t j = j0; j <= j1; j++) {
+    double d = s[j].t_s - s[j - 1].t_s;
+    if (d > 0 && d <= max_step_s) buf[nb++] = d;
+  }
+  if (nb < 3) return 0;
+  qsort(buf, nb, sizeof *buf, cmp_dbl);
+  return nb % 2 ? buf[nb / 2] : 0.5 * (buf[nb / 2 - 1] + buf[nb / 2]);
+}
+
+/* Two walking contacts (no flight: contact time NaN) closer than the shortest
+ * walking step, GB_CT_WALK_MIN_STEP_S, inside a walking rhythm cannot both be heel
+ * strikes: the weaker (smaller peak_g) is dropped. Why: the detector keeps the
+ * largest peak within ±D, D = min_step_fraction of the expected interval; in slow
+ * or turning steps a step's second loading event (a pivot, the trailing leg's
+ * push-off) can lie just past D, inside the step, and both were reported. Walking
+ * cadence stays under ~150 steps/min (Thorstensson & Roberthson 1987, see
+ * GB_CT_WALK_MIN_STEP_S), and the heel strike's loading response makes the
+ * step's largest vertical trunk peak (Zijlstra & Hof, Gait Posture 2003), as
+ * examine() assumes within ±D. Applied only where the local rhythm (median of the
+ * surrounding intervals, local_rhythm) is a walking one, at least
+ * GB_CT_WALK_MIN_STEP_S, and the pair's interval is also shorter than it by more
+ * than GB_CT_RHYTHM_AGREE (step-to-step variability, Hausdorff 2005): a jog whose
+ * flight was not seen keeps its steps. The survivor of a pair is not paired again
+ * (at most one contact of each close pair goes, no cascade). The kept neighbour whose vertical
+ * excursion ended at the dropped contact gets NaN; sides alternate again.
+ * max_step_s: the slowest step searched (longer intervals are pauses). */
+int gb_ct_walk_drop_fast(gb_step *s, size_t *n, double max_step_s)
+{
+  const size_t m = *n;
+  if (m < 3) return 0;
+  /* decide on the table as detected (the rhythm reads the original intervals),
+     then compact */
+  unsigned char *keep = malloc(m);
+  if (!keep) return -1;
+  size_t last = 0; /* the last kept step */
+  int dropped = 0, won = 0; /* won: s[last] is the survivor of a pair */
+  keep[0] = 1;
+  for (size_t i = 1; i < m; i++) {
+    keep[i] = 1;
+    gb_step *p = &s[last];
+    double d = s[i].t_s - p->t_s;
+    if (!won && isnan(s[i].contact_time_ms) && isnan(p->contact_time_ms) && d < GB_CT_WALK_MIN_STEP_S) {
+      double M = local_rhythm(s, m, i, max_step_s);
+      if (M >= GB_CT_WALK_MIN_STEP_S && d < (1.0 - GB_CT_RHYTHM_AGREE) * M) {
+        dropped = won = 1;
+        if (s[i].peak_g > p->peak_g) { /* the later is the heel strike */
+          for (size_t j = last; j-- > 0;)
+            if (keep[j]) { s[j].vertical_osc_cm = NAN; break; } /* it ended at the dropped one */
+          keep[last] = 0;
+          last = i;
+        } else {
+          p->vertical_osc_cm = NAN; /* it ended at the dropped one */
+          keep[i] = 0;
+        }
+        continue;
+      }
+    }
+    won = 0;
+    last = i;
+  }
+  size_t k = 0;
+  for (size_t i = 0; i < m; i++)
+    if (keep[i]) s[k++] = s[i];
+  free(keep);
+  if (dropped && s[0].side >= 0)
+    for (size_t j = 1; j < k; j++) s[j].side = (int8_t)(s[0].side ^ (int8_t)(j & 1));
+  *n = k;
+  return 0;
 }

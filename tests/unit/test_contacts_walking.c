@@ -17,9 +17,10 @@
  *  - F1 ≥ 0.95 on ipol 10-3 and 17-3 (0.969 and 1.000 when this was written:
  *    the U-turn's slow, irregular steps and the walk back; 10-3 was 0.938 before
  *    the step after a slow-down kept its first loading hump);
- *  - pooled F1 ≥ 0.85 on mobgap (slow daily-living walking in Test11: 0.79 with
+ *  - pooled F1 ≥ 0.855 on mobgap (slow daily-living walking in Test11: 0.79 with
  *    the fixed 0.2 g floor, 0.836 with the slow-walking floor, 0.848 with the
- *    gait-initiation rule, 0.854 with the faint in-rhythm step) and ≥ 0.96 on
+ *    gait-initiation rule, 0.854 with the faint in-rhythm step, 0.859 with the
+ *    weaker of two contacts under 0.4 s apart dropped) and ≥ 0.96 on
  *    ipol (0.977), median timing error within ±30 ms. MS001 stays at 0.56-0.59
  *    against INDIP: its right-foot INDIP ICs lie 130-160 ms after the
  *    Stereophoto ones, which the detector matches.
@@ -301,7 +302,7 @@ static void test_mobgap(void **state)
   double f1 = pooled_f1(&all), med = pooled_median_ms(&all);
   printf("  mobgap pooled: F1 %.3f (TP %zu FP %zu FN %zu), median error %+.1f ms\n", f1, all.tp, all.fp,
          all.fn, med);
-  assert_true(f1 >= 0.85); /* Test11 (daily-living activities) misses steps: see the header */
+  assert_true(f1 >= 0.855); /* Test11 (daily-living activities) misses steps: see the header */
   assert_true(fabs(med) <= 30.0);
 }
 
