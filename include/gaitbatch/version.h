@@ -14,7 +14,7 @@ extern "C" {
 
 /* Bumped whenever a change can alter any number the analysis produces. The batch
  * re-analyses a run when this differs from the value stored in its report. */
-#define GB_ANALYSIS_VERSION 1
+#define GB_ANALYSIS_VERSION 2
 
 /* Version of the report layout (root attribute schema_version of every report). */
 #define GB_SCHEMA_VERSION "1.0"
