@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gaitbatch needs (only the missing ones). Idempotent.
-# Usage: scripts/deps.sh [--fuzz]
+# Usage: scripts/deps.sh [--fuzz | --bench | --test]
+#   --test adds R with rhdf5 (Bioconductor, as Debian packages it): the test suite reads
+#   reports from R as the README shows (tests/cli/report_r.sh)
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libfftw3-dev libsndfile1-dev libhdf5-dev hdf5-tools
       libinih-dev libxxhash-dev zlib1g-dev libcmocka-dev python3 python3-h5py python3-pandas python3-numpy
       python3-scipy)
 [ "${1:-}" = "--fuzz" ] && pkgs+=(clang libclang-rt-14-dev)
 [ "${1:-}" = "--bench" ] && pkgs+=(python3-soundfile)
+[ "${1:-}" = "--test" ] && pkgs+=(r-bioc-rhdf5)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

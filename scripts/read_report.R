@@ -1,12 +1,16 @@
-# read_report.R - load gaitbatch reports in R with rhdf5 (Bioconductor; not run in CI).
+# read_report.R - load gaitbatch reports in R with rhdf5 (Bioconductor).
+#   Rscript scripts/read_report.R OUT/summary.h5
+#   rhdf5: Debian/Ubuntu package r-bioc-rhdf5, or
 #   install.packages("BiocManager"); BiocManager::install("rhdf5")
+# CI runs it on a batch's output (tests/cli/report_r.sh).
 #
 # Every table is a 1-D compound dataset: h5read(..., compoundAsDataFrame = TRUE) gives a
 # data.frame; text columns are fixed-width NUL-padded UTF-8 strings. Units are the
 # dataset's "units" attribute, aligned with its "columns" attribute.
 library(rhdf5)
 
-file <- "OUT/summary.h5"
+args <- commandArgs(trailingOnly = TRUE)
+file <- if (length(args) > 0) args[1] else "OUT/summary.h5"
 root <- h5readAttributes(file, "/")
 cat(file, ": schema", root$schema, root$schema_version, "-", root$n_runs, "runs\n")
 

@@ -8,7 +8,7 @@ step() { echo "== test.sh: $*"; }
 fail() { echo "== test.sh: FAILED at step: $*" >&2; exit 1; }
 
 step "install dependencies"
-scripts/deps.sh || fail "install dependencies (scripts/deps.sh)"
+scripts/deps.sh --test || fail "install dependencies (scripts/deps.sh --test)"
 
 BUILD=${GB_TEST_BUILD_DIR:-build-test}
 step "configure ($BUILD, sanitizers on)"
