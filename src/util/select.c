@@ -136,6 +136,10 @@ static uint32_t f2u(float f)
  * (on the stack) so that the next digits count only them; longer inputs count
  * every key at every digit. */
 #define GB_KTH_COMPACT_MAX 4096
+/* With this many candidates or fewer left, an insertion sort ends the selection
+ * instead of the remaining digits' counting passes (each clears and scans 256
+ * counters) */
+#define GB_KTH_SORT_MAX 24
 
 float gb_kth_nonneg_f(const float *x, size_t n, size_t k, float *below)
 {
@@ -176,6 +180,16 @@ float gb_kth_nonneg_f(const float *x, size_t n, size_t k, float *below)
         }
       }
       m = j;
+      if (m <= GB_KTH_SORT_MAX) { /* few keys left: the kk-th of them by sorting */
+        for (size_t i = 1; i < m; i++) {
+          uint32_t u = keys[i];
+          size_t q = i;
+          for (; q > 0 && keys[q - 1] > u; q--) keys[q] = keys[q - 1];
+          keys[q] = u;
+        }
+        prefix = keys[kk];
+        break;
+      }
     }
   }
   float kth;
