@@ -20,7 +20,7 @@
 
 #define GB_CT_WALK_RHYTHM_N 5   /* steps each side whose intervals give the local walking
                                      rhythm in gb_ct_walk_drop_fast (~3 s of walking: a median
-                                     over 10 intervals ignores one odd step) */
+                                     over up to 11 intervals ignores the odd pair) */
 
 /* Initial contact of a walking step seen from the trunk, in samples (fractional):
  * the steepest point of the loading rise that ends at the smoothed peak k, searched
@@ -316,7 +316,8 @@ static int cmp_dbl(const void *a, const void *b)
 }
 
 /* Median of the step intervals (at most max_step_s: longer ones are pauses) within
- * GB_CT_WALK_RHYTHM_N steps of step i, or 0 when fewer than 3. */
+ * GB_CT_WALK_RHYTHM_N steps of step i, or 0 when fewer than 3 (with fewer, the
+ * close pair's own interval could be the median: no rhythm to judge it by). */
 static double local_rhythm(const gb_step *s, size_t m, size_t i, double max_step_s)
 {
   double buf[2 * GB_CT_WALK_RHYTHM_N + 1];
@@ -331,7 +332,8 @@ static double local_rhythm(const gb_step *s, size_t m, size_t i, double max_step
   return nb % 2 ? buf[nb / 2] : 0.5 * (buf[nb / 2 - 1] + buf[nb / 2]);
 }
 
-/* Two walking contacts (no flight: contact time NaN) closer than the shortest
+/* Two walking contacts (contact time NaN: no flight seen, or none measured; the
+ * rhythm test below keeps running steps) closer than the shortest
  * walking step, GB_CT_WALK_MIN_STEP_S, inside a walking rhythm cannot both be heel
  * strikes: the weaker (smaller peak_g) is dropped. Why: the detector keeps the
  * largest peak within ±D, D = min_step_fraction of the expected interval; in slow
