@@ -487,13 +487,7 @@ static void test_two_hump_steps(void **state)
   for (int ri = 0; ri < 3; ri++) {
     double fs = rates[ri], T = 0.55, t_walk0 = 3, t_walk1 = 38;
     gbt_signal s;
-    memset(&s, 0, sizeof s);
-    s.n = (size_t)(41 * fs);
-    s.channels = 1;
-    s.vert = calloc(s.n, sizeof(float));
-    s.steps = calloc(128, sizeof(gbt_truth_step));
-    assert_non_null(s.vert);
-    assert_non_null(s.steps);
+    assert_int_equal(gbt_blank(&s, (size_t)(41 * fs), 128), 0);
     uint64_t rng = 17;
     for (double t = t_walk0; t + T <= t_walk1; t += T) {
       double a1 = 0.45, a2 = 0.45 * (0.85 + 0.3 * gbt_rand01(&rng)); /* second hump 0.85-1.15 × first */
@@ -507,8 +501,7 @@ static void test_two_hump_steps(void **state)
       }
       s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 0, 0, GBT_WALK, (int)(s.n_steps % 2), 0};
     }
-    uint64_t nz = 5;
-    for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
+    gbt_add_gravity_noise(&s, 0.01, 5);
     s.frames = s.vert;
     gb_analysis_params p = params();
     gb_analyzer_input in = {fs, 1, GB_LOC_SACRUM, 0};

@@ -311,13 +311,7 @@ static void test_hump_before_the_loading_rise(void **state)
   for (int ri = 0; ri < 2; ri++) {
     double fs = rates[ri], T = 0.55, t_walk0 = 3, t_walk1 = 33;
     gbt_signal s;
-    memset(&s, 0, sizeof s);
-    s.n = (size_t)(36 * fs);
-    s.channels = 1;
-    s.vert = calloc(s.n, sizeof(float));
-    s.steps = calloc(128, sizeof(gbt_truth_step));
-    assert_non_null(s.vert);
-    assert_non_null(s.steps);
+    assert_int_equal(gbt_blank(&s, (size_t)(36 * fs), 128), 0);
     for (double t = t_walk0; t + T <= t_walk1 + 1e-9; t += T) {
       for (size_t i = (size_t)ceil((t - 0.08) * fs); i < s.n && (double)i / fs < t + T - 0.08; i++) {
         double x = (double)i / fs - t, y;
@@ -329,8 +323,7 @@ static void test_hump_before_the_loading_rise(void **state)
       }
       s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 0, 0, GBT_WALK, (int)(s.n_steps % 2), 0};
     }
-    uint64_t nz = 11;
-    for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
+    gbt_add_gravity_noise(&s, 0.01, 11);
     s.frames = s.vert;
     /* a tracker's first estimate, 4 s into the walk (the hint starts just after
        t_walk0 + 4: the first block past it) */
@@ -376,13 +369,7 @@ static void test_hump_of_previous_step_does_not_hide_the_next(void **state)
   for (int ri = 0; ri < 2; ri++) {
     double fs = rates[ri], T = 0.55, t0 = 3, t1 = 33;
     gbt_signal s;
-    memset(&s, 0, sizeof s);
-    s.n = (size_t)(36 * fs);
-    s.channels = 1;
-    s.vert = calloc(s.n, sizeof(float));
-    s.steps = calloc(128, sizeof(gbt_truth_step));
-    assert_non_null(s.vert);
-    assert_non_null(s.steps);
+    assert_int_equal(gbt_blank(&s, (size_t)(36 * fs), 128), 0);
     int k = 0;
     for (double t = t0; t + T <= t1 + 1e-9; t += T, k++) {
       int strong = k % 2 == 0;
@@ -397,8 +384,7 @@ static void test_hump_of_previous_step_does_not_hide_the_next(void **state)
       }
       s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 0, 0, GBT_WALK, k % 2, 0};
     }
-    uint64_t nz = 3;
-    for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
+    gbt_add_gravity_noise(&s, 0.01, 3);
     const steady_hint h = {60.0 / T, nextafter(t0 + 4, INFINITY), INFINITY};
     size_t n = 0;
     double *all = run_detector(&s, s.vert, s.vert, fs, (size_t)(fs / 4), steady_hint_fn, &h, &n);
@@ -434,10 +420,6 @@ static void test_hump_of_previous_step_does_not_hide_the_next(void **state)
 static void uturn_signal(double fs, gbt_signal *s, double *t_u0, double *t_u1)
 {
   static const double turn_T[6] = {0.62, 0.68, 0.75, 0.72, 0.66, 0.60};
-  memset(s, 0, sizeof *s);
-  s->channels = 1;
-  s->steps = calloc(64, sizeof(gbt_truth_step));
-  assert_non_null(s->steps);
   double t = 3;
   uint64_t rs = 23;
   double T[64], A[64], t0[64];
@@ -451,9 +433,7 @@ static void uturn_signal(double fs, gbt_signal *s, double *t_u0, double *t_u1)
     if (k == 24) *t_u1 = t;
     t += T[n];
   }
-  s->n = (size_t)ceil((t + 3) * fs);
-  s->vert = calloc(s->n, sizeof(float));
-  assert_non_null(s->vert);
+  assert_int_equal(gbt_blank(s, (size_t)ceil((t + 3) * fs), 64), 0);
   for (int k = 0; k < n; k++) {
     double tl = 0.4 * T[k], B = A[k] * 0.4 / 0.6;
     for (size_t i = (size_t)ceil(t0[k] * fs); i < s->n && (double)i / fs < t0[k] + T[k]; i++) {
@@ -462,9 +442,7 @@ static void uturn_signal(double fs, gbt_signal *s, double *t_u0, double *t_u1)
     }
     s->steps[s->n_steps++] = (gbt_truth_step){t0[k], 0, 1 + A[k], 0, GBT_WALK, k % 2, 0};
   }
-  uint64_t nz = 41;
-  for (size_t i = 0; i < s->n; i++) s->vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
-  s->frames = NULL;
+  gbt_add_gravity_noise(s, 0.01, 41);
 }
 
 /* Contacts of a one-channel sacrum signal x (n samples), pushed in quarter-second
@@ -536,15 +514,9 @@ static void test_uturn_last_bits(void **state)
 static void faint_signal(double fs, double T, const double *A, int n_st, double low, int n_b, double A_b, double gap,
                          gbt_signal *s, double *t_end)
 {
-  memset(s, 0, sizeof *s);
-  s->channels = 1;
-  s->steps = calloc((size_t)n_st, sizeof(gbt_truth_step));
-  assert_non_null(s->steps);
   double t_w0 = 3, tb0 = t_w0 + (n_st - 1 + gap) * T;
   *t_end = t_w0 + n_st * T;
-  s->n = (size_t)ceil((tb0 + (n_b + 3) * T) * fs);
-  s->vert = calloc(s->n, sizeof(float));
-  assert_non_null(s->vert);
+  assert_int_equal(gbt_blank(s, (size_t)ceil((tb0 + (n_b + 3) * T) * fs), (size_t)n_st), 0);
   for (int k = 0; k < n_st + n_b; k++) {
     int bump = k >= n_st;
     double t0 = bump ? tb0 + (k - n_st) * T : t_w0 + k * T, a = bump ? A_b : A[k], tl = 0.4 * T, B = a * 0.4 / 0.6;
@@ -631,13 +603,7 @@ static void test_two_humps_through_a_slow_down(void **state)
   for (int ri = 0; ri < 2; ri++) {
     double fs = rates[ri], t_slow = 13;
     gbt_signal s;
-    memset(&s, 0, sizeof s);
-    s.channels = 1;
-    s.steps = calloc(64, sizeof(gbt_truth_step));
-    assert_non_null(s.steps);
-    s.n = (size_t)(38 * fs);
-    s.vert = calloc(s.n, sizeof(float));
-    assert_non_null(s.vert);
+    assert_int_equal(gbt_blank(&s, (size_t)(38 * fs), 64), 0);
     double t = 3;
     for (int k = 0; t < 35 - 0.7; k++) {
       int slow = t >= t_slow - 1e-9;
@@ -654,8 +620,7 @@ static void test_two_humps_through_a_slow_down(void **state)
       s.steps[s.n_steps++] = (gbt_truth_step){t, 0, 1.25, 0, GBT_WALK, k % 2, 0};
       t += T;
     }
-    uint64_t nz = 5;
-    for (size_t i = 0; i < s.n; i++) s.vert[i] += 1.0f + (float)(0.01 * gbt_randn(&nz));
+    gbt_add_gravity_noise(&s, 0.01, 5);
     size_t n = 0;
     double *d = run_detector(&s, s.vert, s.vert, fs, (size_t)(fs / 4), slow_down_hint, &t_slow, &n);
     size_t scored = 0, beyond = 0;
@@ -701,20 +666,14 @@ static double two_hump_step(double x, double T)
 static void steady_walk(gbt_signal *s, double fs, double T, double t_w0, double t_w1,
                         double (*shape)(double x, double T), double peak_g, uint64_t seed)
 {
-  memset(s, 0, sizeof *s);
-  s->channels = 1;
-  s->steps = calloc(64, sizeof(gbt_truth_step));
-  assert_non_null(s->steps);
-  s->n = (size_t)((t_w1 + 3) * fs);
-  s->vert = calloc(s->n, sizeof(float));
-  assert_non_null(s->vert);
+  assert_int_equal(gbt_blank(s, (size_t)((t_w1 + 3) * fs), 64), 0);
   int k = 0;
   for (double t = t_w0; t + T <= t_w1 + 1e-9 && k < 64; t += T, k++) {
     for (size_t i = (size_t)ceil(t * fs); i < s->n && (double)i / fs < t + T; i++)
       s->vert[i] += (float)shape((double)i / fs - t, T);
     s->steps[s->n_steps++] = (gbt_truth_step){t, 0, peak_g, 0, GBT_WALK, k % 2, 0};
   }
-  for (size_t i = 0; i < s->n; i++) s->vert[i] += 1.0f + (float)(0.01 * gbt_randn(&seed));
+  gbt_add_gravity_noise(s, 0.01, seed);
 }
 
 /* A walk whose every step has two humps, the second the taller, from its first

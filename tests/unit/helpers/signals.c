@@ -197,6 +197,25 @@ int gbt_build(const gbt_spec *sp, gbt_signal *out)
   return 0;
 }
 
+int gbt_blank(gbt_signal *s, size_t n, size_t max_steps)
+{
+  memset(s, 0, sizeof *s);
+  s->n = n;
+  s->channels = 1;
+  s->vert = calloc(n, sizeof(float));
+  s->steps = calloc(max_steps, sizeof(gbt_truth_step));
+  if (!s->vert || !s->steps) {
+    gbt_free(s);
+    return -1;
+  }
+  return 0;
+}
+
+void gbt_add_gravity_noise(gbt_signal *s, double sd_g, uint64_t seed)
+{
+  for (size_t i = 0; i < s->n; i++) s->vert[i] += 1.0f + (float)(sd_g * gbt_randn(&seed));
+}
+
 void gbt_free(gbt_signal *s)
 {
   if (!s) return;

@@ -71,6 +71,12 @@ typedef struct gbt_signal {
 
 /* Builds the signal; returns 0 or -1 (memory). */
 int gbt_build(const gbt_spec *spec, gbt_signal *out);
+/* A blank one-channel signal for tests that draw their own step shapes: n vertical
+ * samples at 0 g (frames NULL) and room for max_steps truth steps. 0 or -1 (memory). */
+int gbt_blank(gbt_signal *s, size_t n, size_t max_steps);
+/* Adds gravity (1 g) and seeded white Gaussian noise of SD sd_g to every vertical
+ * sample. */
+void gbt_add_gravity_noise(gbt_signal *s, double sd_g, uint64_t seed);
 void gbt_free(gbt_signal *s);
 /* Seeded standard normal (xorshift64* + Box–Muller). */
 double gbt_randn(uint64_t *state);
