@@ -64,6 +64,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "gaitbatch/status.h"
 #include "gait/contacts_internal.h"
@@ -238,7 +241,7 @@ static double expected_interval(const gb_contacts *c)
 static double rise_onset(const gb_contacts *c, const float *a, uint64_t kp, uint64_t back)
 {
   float pk = rv(c, a, kp), mn = pk;
-  for (uint64_t j = kp - back; j <= kp; j++) mn = minf(mn, rv(c, a, j));
+  mn = ring_min(c, a, kp - back, kp + 1, mn);
   /* baseline: mean of the samples in the lowest fifth of the range (noise on a
      flat pre-contact level would bias a plain minimum) */
   double sb = 0, lim = mn + 0.2 * (pk - mn);
@@ -549,9 +552,7 @@ static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
                               : (isnan(ct) ? (double)k + 0.1 * fs : ic + ct * fs / 1000.0);
   uint64_t i_end = (uint64_t)fmin(pend, (double)(c->n - 1));
   if (i_end < k) i_end = k;
-  uint64_t kp = i_ic;
-  for (uint64_t j = i_ic; j <= i_end; j++)
-    if (rv(c, c->v, j) > rv(c, c->v, kp)) kp = j;
+  uint64_t kp = ring_argmax(c, c->v, i_ic, i_end + 1);
   gb_step s;
   memset(&s, 0, sizeof s);
   s.t_s = c->t_first + ic / fs;
@@ -585,7 +586,7 @@ static int accept(gb_contacts *c, uint64_t k, double own_int, double ic_forced)
   if (c_end > c->n) c_end = c->n;
   if (c_end <= kp) c_end = kp + 1 <= c->n ? kp + 1 : c->n;
   float m = 0;
-  for (uint64_t j = i_ic; j < c_end; j++) m = maxf(m, rv(c, c->amax, j));
+  m = ring_max(c, c->amax, i_ic, c_end, m);
   if (c->full_scale > 0) {
     s.clipped = m >= (float)(GB_CT_CLIP_FRAC * c->full_scale);
   } else if (m >= 1.5f) {
@@ -742,20 +743,17 @@ static int examine(gb_contacts *c, uint64_t k)
      is never a contact of its own): a later hump of that step, e.g. the second
      loading hump of an asymmetric walker's stronger step, must not hide the next */
   if (c->have_last && c->last_k + D > j0) j0 = c->last_k + D;
-  for (uint64_t j = j0; j < k; j++)
-    if (rv(c, c->sm, j) > y) return 0;
-  for (uint64_t j = k + 1; j <= j1; j++)
-    if (rv(c, c->sm, j) >= y) return 0;
+  if (ring_any_above(c, c->sm, j0, k, y, 0) || ring_any_above(c, c->sm, k + 1, j1 + 1, y, 1)) return 0;
   /* not a minor bump next to a real contact */
   uint64_t R = c->R;
   uint64_t r0 = k > lo + R ? k - R : lo, r1 = k + R < c->n_sm ? k + R : c->n_sm - 1;
   float big = y;
-  for (uint64_t j = r0; j <= r1; j++) big = maxf(big, rv(c, c->sm, j));
+  big = ring_max(c, c->sm, r0, r1 + 1, big);
   if (y - 1.0f < (float)GB_CT_REL_RISE * (big - 1.0f)) return 0;
   /* a valley back towards 1 g separates two contacts */
   if (c->have_last && k - c->last_k < (uint64_t)(3.0 * c->fs) && c->last_k >= lo) {
     float mn = y, pl = rv(c, c->sm, c->last_k);
-    for (uint64_t j = c->last_k; j < k; j++) mn = minf(mn, rv(c, c->sm, j));
+    mn = ring_min(c, c->sm, c->last_k, k, mn);
     if (mn > 1.0f + 0.5f * (minf(y, pl) - 1.0f)) return 0;
   }
   int rc = accept(c, k, own, NAN);
@@ -777,6 +775,20 @@ static uint64_t next_candidate(const gb_contacts *c, uint64_t k, uint64_t end)
   uint64_t f_lo = 1, f_hi = 0; /* faint steps possible in [f_lo, f_hi]: floor 1 g there */
   gb_ct_walk_faint_window(c, &f_lo, &f_hi); /* unchanged when none is possible */
   for (; k < end; k++) {
+#ifdef __SSE2__
+    /* four samples at once where k - 1 .. k + 4 are contiguous in the ring and
+       no faint step is possible: the same three comparisons per sample */
+    const uint64_t s = k & mask;
+    if (s >= 1 && s + 5 <= mask + 1 && k + 4 <= end && (k + 3 < f_lo || k > f_hi)) {
+      const __m128 y4 = _mm_loadu_ps(sm + s), p4 = _mm_loadu_ps(sm + s - 1), n4 = _mm_loadu_ps(sm + s + 1);
+      const __m128 hit = _mm_and_ps(_mm_and_ps(_mm_cmpge_ps(y4, _mm_set1_ps(tw)), _mm_cmpge_ps(y4, p4)),
+                                    _mm_cmpgt_ps(y4, n4));
+      const int bits = _mm_movemask_ps(hit);
+      if (bits) return k + (uint64_t)__builtin_ctz((unsigned)bits);
+      k += 3; /* the loop adds the fourth */
+      continue;
+    }
+#endif
     const float y = sm[k & mask];
     if (y >= tw && y >= sm[(k - 1) & mask] && y > sm[(k + 1) & mask]) break;
     if (k >= f_lo && k <= f_hi && y > 1.0f && y >= sm[(k - 1) & mask] && y > sm[(k + 1) & mask]) break;
@@ -814,7 +826,12 @@ static void add_samples(gb_contacts *c, const float *vert, const float *raw, siz
   size_t nb = c->nb;
   for (size_t i = i0; i < i1; i++, k++) {
     float am = 0;
-    for (int q = 0; q < ch; q++) am = maxf(am, fabsf(raw[i * (size_t)ch + (size_t)q]));
+    if (ch == 3) { /* the loop below, unrolled for the common case */
+      const float *r = raw + i * 3;
+      am = maxf(maxf(maxf(am, fabsf(r[0])), fabsf(r[1])), fabsf(r[2]));
+    } else {
+      for (int q = 0; q < ch; q++) am = maxf(am, fabsf(raw[i * (size_t)ch + (size_t)q]));
+    }
     float v = vert[i];
     if (!isfinite(v)) v = 1.0f; /* a gap reads as rest */
     if (k == 0) { /* as if v had been constant before the start */
@@ -965,7 +982,7 @@ static int tail_contact(gb_contacts *c)
   if ((double)(ke - jm) > GB_CT_STANCE_MAX_S * fs) return 0; /* that stance was recorded whole */
   uint64_t ne = c->n_sm; /* end of the real samples (the smoother was padded after it) */
   float top = rv(c, c->v, jm), last = rv(c, c->v, ne - 1);
-  for (uint64_t j = jm; j < ne; j++) top = maxf(top, rv(c, c->v, j));
+  top = ring_max(c, c->v, jm, ne, top);
   if (!((double)top - mn >= fmax(GB_CT_MIN_RISE_G, c->thr - 1.0f))) return 0;
   /* (d) a loading peak above body weight began, or the rise is still going on at
      the last sample (a landing into quiet standing is neither) */

@@ -3,6 +3,7 @@
 #ifndef GB_GAIT_CONTACTS_INTERNAL_H
 #define GB_GAIT_CONTACTS_INTERNAL_H
 
+#include <math.h>
 #include <stdint.h>
 
 #include "gait/gait_internal.h"
@@ -90,6 +91,72 @@ static inline float rv(const gb_contacts *c, const float *a, uint64_t k) { retur
    the libm calls were a measurable share of the per-sample cost */
 static inline float maxf(float a, float b) { return b > a ? b : a; }
 static inline float minf(float a, float b) { return b < a ? b : a; }
+
+/* Largest / smallest of `start` and ring a over sample indices [i0, i1) (all still
+ * in the ring). The ring is walked in its contiguous runs through four
+ * accumulators: one running max waited ~4 cycles per sample on the last, four
+ * overlap. Exact: max and min of finite values do not depend on the order
+ * (equal values differ at most in the sign of a zero, which no comparison or
+ * difference sees). */
+static inline float ring_extreme(const gb_contacts *c, const float *a, uint64_t i0, uint64_t i1,
+                                 float start, int want_max)
+{
+  float m0 = start, m1 = start, m2 = start, m3 = start;
+  while (i0 < i1) {
+    const size_t s = (size_t)(i0 & c->mask), room = (size_t)c->mask + 1 - s;
+    const size_t n = i1 - i0 < room ? (size_t)(i1 - i0) : room;
+    const float *x = a + s;
+    size_t i = 0;
+    if (want_max) {
+      for (; i + 4 <= n; i += 4) {
+        m0 = maxf(m0, x[i]);
+        m1 = maxf(m1, x[i + 1]);
+        m2 = maxf(m2, x[i + 2]);
+        m3 = maxf(m3, x[i + 3]);
+      }
+      for (; i < n; i++) m0 = maxf(m0, x[i]);
+    } else {
+      for (; i + 4 <= n; i += 4) {
+        m0 = minf(m0, x[i]);
+        m1 = minf(m1, x[i + 1]);
+        m2 = minf(m2, x[i + 2]);
+        m3 = minf(m3, x[i + 3]);
+      }
+      for (; i < n; i++) m0 = minf(m0, x[i]);
+    }
+    i0 += n;
+  }
+  return want_max ? maxf(maxf(m0, m1), maxf(m2, m3)) : minf(minf(m0, m1), minf(m2, m3));
+}
+static inline float ring_max(const gb_contacts *c, const float *a, uint64_t i0, uint64_t i1, float start)
+{
+  return ring_extreme(c, a, i0, i1, start, 1);
+}
+static inline float ring_min(const gb_contacts *c, const float *a, uint64_t i0, uint64_t i1, float start)
+{
+  return ring_extreme(c, a, i0, i1, start, 0);
+}
+/* First index of the largest sample of ring a in [i0, i1) (i0 < i1), as a scan
+ * keeping the first strictly larger value finds it: the maximum first
+ * (ring_max), then the first sample equal to it. */
+static inline uint64_t ring_argmax(const gb_contacts *c, const float *a, uint64_t i0, uint64_t i1)
+{
+  const float m = ring_max(c, a, i0, i1, a[i0 & c->mask]);
+  uint64_t j = i0;
+  while (j + 1 < i1 && a[j & c->mask] != m) j++;
+  return j;
+}
+/* 1 when a sample of ring a in [i0, i1) lies above y (or_equal: at least y):
+ * ring_max over blocks of 32 samples, stopping at the first block that has one. */
+static inline int ring_any_above(const gb_contacts *c, const float *a, uint64_t i0, uint64_t i1, float y,
+                                 int or_equal)
+{
+  for (uint64_t b = i0; b < i1; b += 32) {
+    const float m = ring_max(c, a, b, i1 - b < 32 ? i1 : b + 32, -INFINITY);
+    if (or_equal ? m >= y : m > y) return 1;
+  }
+  return 0;
+}
 
 
 /* Oldest sample index still in the ring. */

@@ -163,7 +163,7 @@ static uint64_t following_step(const gb_contacts *c, uint64_t k)
 static int hump_kind(const gb_contacts *c, uint64_t j, uint64_t k, double onj, double own_int)
 {
   float low = 1.0f - (c->thr_walk - 1.0f), mn = rv(c, c->sm, k);
-  for (uint64_t q = j + 1; q < k; q++) mn = minf(mn, rv(c, c->sm, q));
+  mn = ring_min(c, c->sm, j + 1, k, mn);
   if (!(mn < low) || onj < 0) return -1;
   return (double)j - onj <= GB_CT_WALK_LR_SHARE * own_int * c->fs ? 1 : 0;
 }
@@ -296,7 +296,7 @@ int gb_ct_walk_faint(const gb_contacts *c, uint64_t k)
   if (dt < (1.0 - GB_CT_RHYTHM_AGREE) * c->own || dt > (1.0 + GB_CT_RHYTHM_AGREE) * c->own) return 0;
   uint64_t j0 = c->last_k > oldest(c) ? c->last_k : oldest(c);
   float mn = y;
-  for (uint64_t j = j0; j < k; j++) mn = minf(mn, rv(c, c->sm, j));
+  mn = ring_min(c, c->sm, j0, k, mn);
   return y - mn >= 2.0f * (c->thr_walk - 1.0f);
 }
 
