@@ -37,7 +37,7 @@ void gb_preproc_init(gb_preproc *p, double rate_hz, int channels, double gravity
   p->block_len = bl < 1 ? 1 : (size_t)bl;
 }
 
-static void slow_emit(gb_preproc *p, gb_slow_row *row)
+void gb_preproc_slow_emit(gb_preproc *p, gb_slow_row *row)
 {
   double n = (double)p->blk_n;
   double first = (double)(p->n_in - p->blk_n); /* index of the block's first frame */
@@ -80,8 +80,8 @@ static inline void frame_3(const float *f, gb_biquad *g, double *v, double *m, d
  * sums and the coefficients live at once, more than the registers hold, and the
  * recurrences went through the stack; each pass now keeps its own in registers.
  * Every value goes through the same operations in the same order as before. */
-void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
-                    float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow)
+void gb_preproc_run_reference(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
+                              float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow)
 {
   const int ch = p->channels;
   const unsigned dfac = p->dec_factor;
@@ -167,8 +167,8 @@ void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, f
         p->blk_n = blk_n;
         p->blk_sx = sx, p->blk_sy = sy, p->blk_sz = sz, p->blk_sm = sm, p->blk_smm = smm;
         p->blk_sv = sv, p->blk_svv = svv;
-        p->n_in += s0 + i + 1; /* slow_emit dates the block from n_in */
-        slow_emit(p, &slow[ns++]);
+        p->n_in += s0 + i + 1; /* the row is dated from n_in */
+        gb_preproc_slow_emit(p, &slow[ns++]);
         p->n_in -= s0 + i + 1;
         blk_n = 0;
         sx = sy = sz = sm = smm = sv = svv = 0;
@@ -189,6 +189,38 @@ void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, f
 int gb_preproc_flush(gb_preproc *p, gb_slow_row *row)
 {
   if (p->blk_n == 0) return 0;
-  slow_emit(p, row);
+  gb_preproc_slow_emit(p, row);
   return 1;
+}
+
+#ifdef GB_PREPROC_SSE2
+/* The SSE2 path relies on the three gravity sections sharing their coefficients,
+ * and the two anti-alias sections too (gb_preproc_init makes them so). */
+static int same_coefs(const gb_biquad *a, const gb_biquad *b)
+{
+  return a->b0 == b->b0 && a->b1 == b->b1 && a->b2 == b->b2 && a->a1 == b->a1 && a->a2 == b->a2;
+}
+#endif
+
+void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
+                    float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow)
+{
+#ifdef GB_PREPROC_SSE2
+  if (p->primed && p->channels == 3 && p->dec_factor > 1 && same_coefs(&p->grav[0], &p->grav[1]) &&
+      same_coefs(&p->grav[0], &p->grav[2]) && same_coefs(&p->aa[0], &p->aa[1])) {
+    size_t nd = 0, ns = 0;
+    const size_t done = gb_preproc_run_sse2(p, frames, n, vert, mag, dec, &nd, slow, &ns);
+    if (done < n) { /* an odd last frame, or too few for a pair */
+      size_t nd2 = 0, ns2 = 0;
+      gb_preproc_run_reference(p, frames + done * 3, n - done, vert + done, mag + done, dec + nd, &nd2,
+                               slow + ns, &ns2);
+      nd += nd2;
+      ns += ns2;
+    }
+    *n_dec = nd;
+    *n_slow = ns;
+    return;
+  }
+#endif
+  gb_preproc_run_reference(p, frames, n, vert, mag, dec, n_dec, slow, n_slow);
 }

@@ -46,6 +46,23 @@ void gb_preproc_init(gb_preproc *p, double rate_hz, int channels, double gravity
 void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
                     float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow);
 
+/* The same, frame by frame in scalar code: the reference the vectorised path
+ * must match bit for bit (test_preprocess_paths), and the path for 1-channel
+ * recordings, rates that do not decimate and the first block of a recording. */
+void gb_preproc_run_reference(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
+                              float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow);
+
+#if defined(__SSE2__) && !defined(GB_NO_SIMD)
+#define GB_PREPROC_SSE2 1
+/* 3 channels, decimating, primed (preprocess_sse2.c): processes the largest even
+ * number of frames <= n, returns it (0 when n < 2); outputs as gb_preproc_run. */
+size_t gb_preproc_run_sse2(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
+                           float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow);
+#endif
+
+/* Writes the slow row of the accumulated block (dated from n_in) and clears it. */
+void gb_preproc_slow_emit(gb_preproc *p, gb_slow_row *row);
+
 /* Emits the last partial slow block, if any (returns 1 and fills *row). */
 int gb_preproc_flush(gb_preproc *p, gb_slow_row *row);
 
