@@ -143,24 +143,27 @@ static void test_rates_and_blocks(void **state)
   }
 }
 
+/* 20000 frames at 500 Hz with the given start of zero frames and NaN frame. */
+static void compare_500(size_t zero_frames, size_t nan_at)
+{
+  size_t n = 20000;
+  float *f = make_frames(n, 500.0, zero_frames, nan_at);
+  compare(f, n, 500.0, blocks_mixed, sizeof blocks_mixed / sizeof *blocks_mixed);
+  free(f);
+}
+
 /* Zero frames from the start prime gravity at exactly 0: |g| <= 1e-6, and the
  * vertical value falls back to |a| in both paths. */
 static void test_free_fall(void **state)
 {
   (void)state;
-  size_t n = 20000;
-  float *f = make_frames(n, 500.0, 9000, 0);
-  compare(f, n, 500.0, blocks_mixed, sizeof blocks_mixed / sizeof *blocks_mixed);
-  free(f);
+  compare_500(9000, 0);
 }
 
 static void test_nan_frame(void **state)
 {
   (void)state;
-  size_t n = 20000;
-  float *f = make_frames(n, 500.0, 0, 12345);
-  compare(f, n, 500.0, blocks_mixed, sizeof blocks_mixed / sizeof *blocks_mixed);
-  free(f);
+  compare_500(0, 12345);
 }
 
 int main(void)
