@@ -64,12 +64,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "gaitbatch/status.h"
 #include "gait/contacts_internal.h"
+#include "util/simd.h"
 #include "util/errbuf.h"
 #include "util/select.h"
 
@@ -775,7 +773,7 @@ static uint64_t next_candidate(const gb_contacts *c, uint64_t k, uint64_t end)
   uint64_t f_lo = 1, f_hi = 0; /* faint steps possible in [f_lo, f_hi]: floor 1 g there */
   gb_ct_walk_faint_window(c, &f_lo, &f_hi); /* unchanged when none is possible */
   for (; k < end; k++) {
-#ifdef __SSE2__
+#ifdef GB_SSE2
     /* four samples at once where k - 1 .. k + 4 are contiguous in the ring and
        no faint step is possible: the same three comparisons per sample */
     const uint64_t s = k & mask;

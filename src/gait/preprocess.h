@@ -52,7 +52,9 @@ void gb_preproc_run(gb_preproc *p, const float *frames, size_t n, float *vert, f
 void gb_preproc_run_reference(gb_preproc *p, const float *frames, size_t n, float *vert, float *mag,
                               float *dec, size_t *n_dec, gb_slow_row *slow, size_t *n_slow);
 
-#if defined(__SSE2__) && !defined(GB_NO_SIMD)
+#include "util/simd.h"
+
+#ifdef GB_SSE2
 #define GB_PREPROC_SSE2 1
 /* 3 channels, decimating, primed (preprocess_sse2.c): processes the largest even
  * number of frames <= n, returns it (0 when n < 2); outputs as gb_preproc_run. */
