@@ -25,7 +25,7 @@ void gb_cli_heap_warm(size_t bytes)
   /* the freed blocks below coalesce into the heap's top: kept while it is at
      most twice the warmed size (more raised the peak RSS of a 24 h recording
      by 3-5 MiB, measured) */
-  mallopt(M_TRIM_THRESHOLD, (int)(2 * bytes));
+  mallopt(M_TRIM_THRESHOLD, bytes < (1u << 29) ? (int)(2 * bytes) : 1 << 30);
   /* heap blocks must stay under the mapping threshold: pieces of half of it,
      adjacent in a fresh heap */
   enum { MAX_PIECES = 16 };

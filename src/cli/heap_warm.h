@@ -1,4 +1,7 @@
-/* Pre-faulting the heap of an analysing process (analyze, batch).
+/* Pre-faulting the heap of `gaitbatch analyze` (and of the benchmark's pipeline
+ * child, which measures it). `batch` analyses in worker threads: each has its own
+ * allocator arena, which this does not reach, and reuses its pages from the
+ * second file on.
  *
  * A page of fresh memory costs a page fault on first touch, and on the virtual
  * machines labs and CI run on that fault is expensive: 12-15 us per 4 KiB page
@@ -21,7 +24,7 @@
  * sets GB_HEAP_WARM=0 (to measure without it). */
 void gb_cli_heap_warm(size_t bytes);
 
-/* What analyze and batch warm: a lone short analysis's fresh heap, rounded up
+/* What analyze warms: a lone short analysis's fresh heap, rounded up
  * (measured: 1 MiB left ~100 faults of it, 2 MiB none, 3 MiB no better). */
 #define GB_CLI_HEAP_WARM_BYTES ((size_t)2 << 20)
 

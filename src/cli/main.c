@@ -61,8 +61,9 @@ int main(int argc, char **argv)
   }
   for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
     if (strcmp(cmd, commands[i].name) == 0) {
-      /* the two commands that analyse: see heap_warm.h */
-      if (strcmp(cmd, "analyze") == 0 || strcmp(cmd, "batch") == 0) gb_cli_heap_warm(GB_CLI_HEAP_WARM_BYTES);
+      /* see heap_warm.h; batch analyses in worker threads, whose allocator
+         arenas this does not reach */
+      if (strcmp(cmd, "analyze") == 0) gb_cli_heap_warm(GB_CLI_HEAP_WARM_BYTES);
       return commands[i].fn(argc - 1, argv + 1);
     }
   gb_cli_error("unknown command '%s' (see 'gaitbatch --help')", cmd);

@@ -36,4 +36,14 @@ check "flag catalogue lists load.session_spike" grep -q "load.session_spike" "$T
 # analyze: missing file -> exit 3 (nothing written) with the path named
 expect_rc 3 "$GB_BIN" analyze -o "$T/o" "$T/nope.wav"
 check "missing file named" grep -q "nope.wav" "$T/err"
+
+# analyze's heap warm-up (src/cli/heap_warm.h) changes where memory comes from,
+# never a number: with and without it the report's bytes are the same
+expect_rc 0 "$GB_BIN" synth -o "$T/w" --run --minutes 0.5 --location sacrum -q
+export SOURCE_DATE_EPOCH=1767225600
+expect_rc 0 "$GB_BIN" analyze -q -o "$T/warm" --location sacrum "$T/w/synth_steady.wav"
+GB_HEAP_WARM=0 expect_rc 0 "$GB_BIN" analyze -q -o "$T/cold" --location sacrum "$T/w/synth_steady.wav"
+check "analyze report byte-identical without the heap warm-up" \
+  cmp -s "$T/warm/runs/synth_steady.h5" "$T/cold/runs/synth_steady.h5"
+unset SOURCE_DATE_EPOCH
 finish
