@@ -384,12 +384,17 @@ static int dft_setup(gb_contacts *c)
  * removing the mean velocity makes the position return too, so the double
  * integral needs no further drift model (per-step detrend; cf. sensorRUN
  * comExcursion, Gurchiek). */
-static float vertical_osc(const gb_contacts *c, uint64_t i0, uint64_t i1)
+static float vertical_osc(gb_contacts *c, uint64_t i0, uint64_t i1)
 {
   if (i1 <= i0 + 4 || i1 > c->n || c->n - i0 > c->cap) return NAN;
   size_t m = (size_t)(i1 - i0);
-  double *a = malloc(m * sizeof(double));
-  if (!a) return NAN;
+  if (m > c->osc_cap) { /* grows to the longest step once, not one allocation per step */
+    double *t = realloc(c->osc, m * sizeof(double));
+    if (!t) return NAN;
+    c->osc = t;
+    c->osc_cap = m;
+  }
+  double *a = c->osc;
   double mean = 0;
   for (size_t i = 0; i < m; i++) {
     a[i] = ((double)rv(c, c->v, i0 + i) - 1.0) * GB_STANDARD_GRAVITY;
@@ -409,7 +414,6 @@ static float vertical_osc(const gb_contacts *c, uint64_t i0, uint64_t i1)
     if (pos < lo) lo = pos;
     if (pos > hi) hi = pos;
   }
-  free(a);
   return (float)((hi - lo) * 100.0);
 }
 
@@ -1040,6 +1044,6 @@ void gb_contacts_free(gb_contacts *c)
 {
   if (!c) return;
   free(c->v); free(c->amax); free(c->b1); free(c->sm); free(c->steps); free(c->d2);
-  free(c->taper); free(c->xw); free(c->yw); free(c->cs); free(c->sn);
+  free(c->taper); free(c->xw); free(c->yw); free(c->cs); free(c->sn); free(c->osc);
   free(c);
 }

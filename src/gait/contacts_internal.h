@@ -80,6 +80,8 @@ struct gb_contacts {
   unsigned char bin_i[64], bin_a[64];
   double *taper;   /* nw */
   double *xw, *yw; /* nw each: the window after IC, and it levelled and tapered */
+  double *osc;      /* osc_cap: scratch of vertical_osc (one step's samples), kept between steps */
+  size_t osc_cap;
   double *cs, *sn; /* n_bins x nw: cos / sin(2 pi f i / fs); NULL = computed per step */
 
   gb_step *steps;
