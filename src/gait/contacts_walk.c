@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "gait/contacts_internal.h"
+#include "util/select.h"
 
 #define GB_CT_WALK_MIN_STEP_S 0.4 /* shortest walking step, s: walking cadence stays under
                                      ~150 steps/min (the walk-run transition lies near 2 m/s,
@@ -309,12 +310,6 @@ int gb_ct_walk_faint_window(const gb_contacts *c, uint64_t *lo, uint64_t *hi)
   return 1;
 }
 
-static int cmp_dbl(const void *a, const void *b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return (x > y) - (x < y);
-}
-
 /* Median of the step intervals (at most max_step_s: longer ones are pauses) within
  * GB_CT_WALK_RHYTHM_N steps of step i, or 0 when fewer than 3 (with fewer, the
  * close pair's own interval could be the median: no rhythm to judge it by). */
@@ -327,9 +322,7 @@ static double local_rhythm(const gb_step *s, size_t m, size_t i, double max_step
     double d = s[j].t_s - s[j - 1].t_s;
     if (d > 0 && d <= max_step_s) buf[nb++] = d;
   }
-  if (nb < 3) return 0;
-  qsort(buf, nb, sizeof *buf, cmp_dbl);
-  return nb % 2 ? buf[nb / 2] : 0.5 * (buf[nb / 2 - 1] + buf[nb / 2]);
+  return nb < 3 ? 0 : gb_median_d_inplace(buf, nb);
 }
 
 /* Two walking contacts (contact time NaN: no flight seen, or none measured; the
